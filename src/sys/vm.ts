@@ -1,0 +1,112 @@
+/**
+ * Memory of other tasks: process_vm_readv/writev in batches of IOV_MAX ranges,
+ * and the one-copy path from a task straight into a mapping of an image file.
+ */
+import * as fs from 'node:fs';
+import { AmberError } from '../errors';
+import { IOV_MAX, MAP_SHARED, PAGE_SIZE, PROT_READ, PROT_WRITE } from './constants';
+import { isSyscallError, native, type RemoteRange } from './native';
+import type { Fd, Pid } from './types';
+
+/** `len` bytes of a task's memory from `addr`. */
+export type MemoryRange = RemoteRange;
+
+/**
+ * How far a transfer got. The kernel stops at the first range it cannot
+ * access (process_vm_readv(2)); `stoppedAt` is that range's index, or null
+ * when every byte moved.
+ */
+export interface TransferResult {
+  bytes: number;
+  stoppedAt: number | null;
+}
+
+type VmCall = (pid: number, local: Buffer[], remote: RemoteRange[]) => number;
+
+const totalLength = (ranges: readonly MemoryRange[]): number => ranges.reduce((sum, range) => sum + range.len, 0);
+
+/** Index of the range that holds byte `offset` of the concatenated ranges. */
+function rangeAt(ranges: readonly MemoryRange[], offset: number): number {
+  let start = 0;
+  for (let i = 0; i < ranges.length; i++) {
+    start += ranges[i].len;
+    if (offset < start) return i;
+  }
+  return ranges.length - 1;
+}
+
+/** EFAULT means not even the first byte of the batch was accessible. */
+function callOrNothing(call: VmCall, pid: Pid, local: Buffer, batch: MemoryRange[]): number {
+  try {
+    return call(pid, [local], batch);
+  } catch (e) {
+    if (isSyscallError(e, 'EFAULT')) return 0;
+    throw e;
+  }
+}
+
+function transfer(call: VmCall, pid: Pid, local: Buffer, ranges: readonly MemoryRange[]): TransferResult {
+  const total = totalLength(ranges);
+  if (local.length < total) throw new RangeError(`local buffer of ${local.length} bytes is shorter than ${total}`);
+  let bytes = 0;
+  for (let first = 0; first < ranges.length; first += IOV_MAX) {
+    const batch = ranges.slice(first, first + IOV_MAX);
+    const batchLength = totalLength(batch);
+    const moved = callOrNothing(call, pid, local.subarray(bytes, bytes + batchLength), batch);
+    bytes += moved;
+    if (moved < batchLength) return { bytes, stoppedAt: first + rangeAt(batch, moved) };
+  }
+  return { bytes, stoppedAt: null };
+}
+
+function describeStop(pid: Pid, verb: string, ranges: readonly MemoryRange[], result: TransferResult): string {
+  const range = ranges[result.stoppedAt ?? 0];
+  return `task ${pid}: cannot ${verb} memory at 0x${range.addr.toString(16)} (${range.len} bytes)`;
+}
+
+/** Reads `ranges` of task memory into `target`, in order and back to back. */
+export function readTaskMemoryInto(pid: Pid, ranges: readonly MemoryRange[], target: Buffer): TransferResult {
+  return transfer((p, l, r) => native().processVmReadv(p, l, r), pid, target, ranges);
+}
+
+/** Reads `ranges` of task memory back to back into a new Buffer; throws if any byte is unreadable. */
+export function readTaskMemory(pid: Pid, ranges: readonly MemoryRange[]): Buffer {
+  const target = Buffer.allocUnsafe(totalLength(ranges));
+  const result = readTaskMemoryInto(pid, ranges, target);
+  if (result.stoppedAt !== null) throw new AmberError(describeStop(pid, 'read', ranges, result));
+  return target;
+}
+
+/** Writes `data` into `ranges` of task memory, in order; reports where it stopped. */
+export function writeTaskMemory(pid: Pid, ranges: readonly MemoryRange[], data: Buffer): TransferResult {
+  return transfer((p, l, r) => native().processVmWritev(p, l, r), pid, data, ranges);
+}
+
+/** mmap(fd, offset, length) as a Buffer; `offset` must be page aligned. */
+export function mapFile(fd: Fd, offset: number, length: number, prot: number, flags: number): Buffer {
+  return native().mmapFile(fd, offset, length, prot, flags);
+}
+
+/** Unmaps a Buffer from mapFile now; the Buffer becomes empty. */
+export function unmapFile(buffer: Buffer): void {
+  native().munmapBuffer(buffer);
+}
+
+/**
+ * Copies `ranges` of task memory to the file at `fileOffset` with a single
+ * copy: the file region is mapped shared and process_vm_readv writes into the
+ * mapping. Extends the file first if it is too short (touching a mapping past
+ * the end of a file raises SIGBUS).
+ */
+export function readTaskMemoryIntoFile(pid: Pid, fd: Fd, fileOffset: number, ranges: readonly MemoryRange[]): TransferResult {
+  const total = totalLength(ranges);
+  if (total === 0) return { bytes: 0, stoppedAt: null };
+  if (fs.fstatSync(fd).size < fileOffset + total) fs.ftruncateSync(fd, fileOffset + total);
+  const skew = fileOffset % PAGE_SIZE;
+  const mapping = mapFile(fd, fileOffset - skew, skew + total, PROT_READ | PROT_WRITE, MAP_SHARED);
+  try {
+    return readTaskMemoryInto(pid, ranges, mapping.subarray(skew));
+  } finally {
+    unmapFile(mapping);
+  }
+}
