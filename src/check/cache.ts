@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { amberVersion } from '../version';
 import type { FeatureState } from './probe-all';
 
 /** Probe results survive between runs here, as CRIU keeps its kernel probe under /run (gone at reboot). */
@@ -29,10 +30,6 @@ export function currentCacheKey(): CacheKey {
   };
 }
 
-function amberVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../..', 'package.json'), 'utf8')) as { version: string };
-  return manifest.version;
-}
 
 /** The cached states when they were made for `key` and for exactly the features `names`; undefined when missing, stale or corrupt. */
 export function readCache(key: CacheKey, names: readonly string[]): FeatureState[] | undefined {

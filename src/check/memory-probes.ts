@@ -1,28 +1,31 @@
 /** userfaultfd, dirty-page tracking (PAGEMAP_SCAN, soft-dirty) and memfd. */
 import * as fs from 'node:fs';
-import { MFD_CLOEXEC, O_CLOEXEC, O_NONBLOCK, PAGE_SIZE } from '../sys/constants';
+import {
+  MFD_CLOEXEC,
+  MFD_HUGETLB,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  PAGEMAP_SCAN,
+  PAGE_SIZE,
+  PM_SCAN_ARG_SIZE,
+  UFFDIO_API,
+  UFFD_API,
+  UFFD_FEATURE_EVENT_FORK,
+  UFFD_FEATURE_EVENT_REMAP,
+  UFFD_FEATURE_EVENT_REMOVE,
+  UFFD_FEATURE_EVENT_UNMAP,
+  UFFD_FEATURE_PAGEFAULT_FLAG_WP,
+  UFFD_FEATURE_WP_ASYNC,
+} from '../sys/constants';
 import { close, ioctlBuffer, memfdCreate, userfaultfd } from '../sys/fd';
 import { asFd, type Address, type Pid } from '../sys/types';
 import { readTaskMemory, writeTaskMemory } from '../sys/vm';
 import { absent, outcomeOf, present, type Feature, type ProbeOutcome } from './feature';
 import { firstMapping, withStoppedChild } from './probe-child';
 
-const UFFD_API = 0xaan;
-/** _IOWR(0xAA, 0x3F, struct uffdio_api) */
-const UFFDIO_API = 0xc018aa3fn;
-const UFFD_FEATURE_PAGEFAULT_FLAG_WP = 1n << 0n;
-const UFFD_FEATURE_EVENT_FORK = 1n << 1n;
-const UFFD_FEATURE_EVENT_REMAP = 1n << 2n;
-const UFFD_FEATURE_EVENT_REMOVE = 1n << 3n;
-const UFFD_FEATURE_EVENT_UNMAP = 1n << 6n;
-const UFFD_FEATURE_WP_ASYNC = 1n << 15n;
-/** _IOWR('f', 16, struct pm_scan_arg) */
-const PAGEMAP_SCAN = 0xc0606610n;
-const PM_SCAN_ARG_SIZE = 96;
 /** clear_refs value that clears the soft-dirty bits (Documentation/admin-guide/mm/soft-dirty.rst). */
 const CLEAR_SOFT_DIRTY = '4';
 const PAGEMAP_SOFT_DIRTY = 1n << 55n;
-const MFD_HUGETLB = 0x4;
 
 /** The features UFFDIO_API reports when asked for none: everything this kernel offers. */
 function userfaultfdFeatures(): bigint {

@@ -2,23 +2,23 @@
 import { getSystemErrorName } from 'node:util';
 import {
   AF_NETLINK,
+  AF_PACKET,
   AF_UNIX,
   MSG_DONTWAIT,
   NETLINK_SOCK_DIAG,
-  NLM_F_DUMP,
-  NLM_F_REQUEST,
   NLMSG_DONE,
   NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
   SOCK_CLOEXEC,
+  SOCK_DIAG_BY_FAMILY,
   SOCK_RAW,
 } from '../sys/constants';
 import { native } from '../sys/native';
 import { absent, present, type ProbeOutcome } from './feature';
 
-const SOCK_DIAG_BY_FAMILY = 20;
-const AF_PACKET = 17;
 const NDIAG_PROTO_ALL = 255;
-const NLMSG_HDRLEN = 16;
 /** Every TCP state bit (idiag_states / udiag_states). */
 const ALL_STATES = 0xffffffff;
 

@@ -1,14 +1,19 @@
 /** Describing sockets through sock_diag, and TCP repair mode. */
-import { AF_INET, AF_INET6, SOCK_CLOEXEC, SOCK_STREAM } from '../sys/constants';
+import {
+  AF_INET,
+  AF_INET6,
+  IPPROTO_RAW,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  SOCK_CLOEXEC,
+  SOCK_STREAM,
+  SOL_TCP,
+  TCP_REPAIR,
+} from '../sys/constants';
 import { native } from '../sys/native';
 import { absent, present, type Feature, type ProbeOutcome } from './feature';
 import { inetRequest, netlinkRequest, packetRequest, sockDiagAnswers, unixRequest } from './sock-diag';
 
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
-const IPPROTO_RAW = 255;
-const SOL_TCP = 6;
-const TCP_REPAIR = 19;
 
 /** The first failing answer among several requests, named, or present when all answer. */
 function allAnswer(requests: Record<string, Buffer>): ProbeOutcome {

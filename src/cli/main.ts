@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { AmberError, describeError } from '../errors';
+import { flushLogsSync } from '../log/logger';
 import type { Command } from './command';
 import { commands } from './commands';
 
@@ -25,6 +26,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = status;
   },
   (e: unknown) => {
+    // Messages logged before the failure come first.
+    flushLogsSync();
     process.stderr.write(`amber: ${describeError(e)}\n`);
     if (process.env.AMBER_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e instanceof AmberError ? e.exitCode : 1;

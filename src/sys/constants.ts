@@ -213,3 +213,33 @@ export const NLM_F_ACK = 0x4;
 export const NLM_F_ROOT = 0x100;
 export const NLM_F_MATCH = 0x200;
 export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+
+export const AF_PACKET = 17;
+
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_RAW = 255;
+export const SOL_TCP = 6;
+/** tcp(7): put a socket in repair mode to read and set its sequence numbers and queues. */
+export const TCP_REPAIR = 19;
+
+/** sock_diag(7) request type. */
+export const SOCK_DIAG_BY_FAMILY = 20;
+export const NLMSG_HDRLEN = 16;
+
+export const MFD_HUGETLB = 0x4;
+
+/** userfaultfd(2) / Documentation/admin-guide/mm/userfaultfd.rst */
+export const UFFD_API = 0xaan;
+/** _IOWR(0xAA, 0x3F, struct uffdio_api) */
+export const UFFDIO_API = 0xc018aa3fn;
+export const UFFD_FEATURE_PAGEFAULT_FLAG_WP = 1n << 0n;
+export const UFFD_FEATURE_EVENT_FORK = 1n << 1n;
+export const UFFD_FEATURE_EVENT_REMAP = 1n << 2n;
+export const UFFD_FEATURE_EVENT_REMOVE = 1n << 3n;
+export const UFFD_FEATURE_EVENT_UNMAP = 1n << 6n;
+export const UFFD_FEATURE_WP_ASYNC = 1n << 15n;
+
+/** _IOWR('f', 16, struct pm_scan_arg): Documentation/admin-guide/mm/pagemap.rst */
+export const PAGEMAP_SCAN = 0xc0606610n;
+export const PM_SCAN_ARG_SIZE = 96;
