@@ -1,0 +1,21 @@
+/** x86_64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl) of the calls amber injects or recognises. */
+export enum Syscall {
+  Read = 0,
+  Mmap = 9,
+  Munmap = 11,
+  RtSigaction = 13,
+  Access = 21,
+  RtSigprocmask = 14,
+  Pause = 34,
+  Nanosleep = 35,
+  Getitimer = 36,
+  Getpid = 39,
+  Getcwd = 79,
+  RtSigsuspend = 130,
+  Sigaltstack = 131,
+  Prctl = 157,
+  Gettid = 186,
+  Futex = 202,
+  RestartSyscall = 219,
+  EpollWait = 232,
+}

@@ -1,0 +1,129 @@
+/**
+ * State a task can only tell about itself, read by injected syscalls: signal
+ * handlers, the alternate signal stack, interval timers and prctl flags.
+ * Buffers live in the session's scratch page.
+ */
+import type { InjectionSession } from './inject';
+import { SIGKILL, SIGSTOP } from './constants';
+import { Syscall } from './syscall-numbers';
+import type { Address } from './types';
+
+/** The highest signal number on x86_64 (_NSIG). */
+const LAST_SIGNAL = 64;
+const SIGSET_SIZE = 8n;
+
+/** struct sigaction as the kernel keeps it (rt_sigaction(2), x86_64: four 8-byte fields). */
+export interface SignalAction {
+  /** SIG_DFL (0), SIG_IGN (1) or the handler's address. */
+  handler: Address;
+  flags: bigint;
+  restorer: Address;
+  mask: bigint;
+}
+
+/** Every signal's action, by signal number (SIGKILL and SIGSTOP have none). */
+export function readSignalActions(session: InjectionSession): Map<number, SignalAction> {
+  const scratch = session.scratch();
+  const actions = new Map<number, SignalAction>();
+  for (let signal = 1; signal <= LAST_SIGNAL; signal++) {
+    if (signal === SIGKILL || signal === SIGSTOP) continue;
+    session.check(Syscall.RtSigaction, BigInt(signal), 0n, scratch.address, SIGSET_SIZE);
+    const raw = scratch.read(0, 32);
+    actions.set(signal, {
+      handler: raw.readBigUInt64LE(0),
+      flags: raw.readBigUInt64LE(8),
+      restorer: raw.readBigUInt64LE(16),
+      mask: raw.readBigUInt64LE(24),
+    });
+  }
+  return actions;
+}
+
+/** stack_t (sigaltstack(2)). */
+export interface AltStack {
+  base: Address;
+  /** SS_ONSTACK (1), SS_DISABLE (2), possibly with SS_AUTODISARM. */
+  flags: number;
+  size: bigint;
+}
+
+export function readAltStack(session: InjectionSession): AltStack {
+  const scratch = session.scratch();
+  session.check(Syscall.Sigaltstack, 0n, scratch.address);
+  const raw = scratch.read(0, 24);
+  return { base: raw.readBigUInt64LE(0), flags: raw.readInt32LE(8), size: raw.readBigUInt64LE(16) };
+}
+
+/** One interval timer in microseconds (getitimer(2)). */
+export interface IntervalTimer {
+  intervalUs: bigint;
+  valueUs: bigint;
+}
+
+export interface IntervalTimers {
+  real: IntervalTimer;
+  virtual: IntervalTimer;
+  prof: IntervalTimer;
+}
+
+function readTimeval(raw: Buffer, offset: number): bigint {
+  return raw.readBigInt64LE(offset) * 1_000_000n + raw.readBigInt64LE(offset + 8);
+}
+
+export function readIntervalTimers(session: InjectionSession): IntervalTimers {
+  const scratch = session.scratch();
+  const read = (which: bigint): IntervalTimer => {
+    session.check(Syscall.Getitimer, which, scratch.address);
+    const raw = scratch.read(0, 32);
+    return { intervalUs: readTimeval(raw, 0), valueUs: readTimeval(raw, 16) };
+  };
+  return { real: read(0n), virtual: read(1n), prof: read(2n) };
+}
+
+/** prctl(2) option numbers (<linux/prctl.h>). */
+enum Prctl {
+  GetPdeathsig = 2,
+  GetDumpable = 3,
+  GetKeepcaps = 7,
+  GetName = 16,
+  GetSeccomp = 21,
+  GetChildSubreaper = 37,
+  GetNoNewPrivs = 39,
+  GetTidAddress = 40,
+}
+
+const TASK_COMM_LEN = 16;
+
+export interface PrctlState {
+  name: string;
+  dumpable: number;
+  /** Signal sent when the parent dies; 0 for none. */
+  pdeathsig: number;
+  childSubreaper: boolean;
+  noNewPrivs: boolean;
+  /** clear_child_tid (set_tid_address(2)). */
+  tidAddress: Address;
+  /** 0 off, 1 strict, 2 filter. */
+  seccomp: number;
+  keepCaps: boolean;
+}
+
+export function readPrctlState(session: InjectionSession): PrctlState {
+  const scratch = session.scratch();
+  const returned = (option: Prctl): number => Number(session.check(Syscall.Prctl, BigInt(option)));
+  const written = (option: Prctl, length: number): Buffer => {
+    session.check(Syscall.Prctl, BigInt(option), scratch.address);
+    return scratch.read(0, length);
+  };
+  const name = written(Prctl.GetName, TASK_COMM_LEN);
+  return {
+    name: name.subarray(0, name.indexOf(0) < 0 ? TASK_COMM_LEN : name.indexOf(0)).toString('latin1'),
+    dumpable: returned(Prctl.GetDumpable),
+    pdeathsig: written(Prctl.GetPdeathsig, 4).readInt32LE(0),
+    childSubreaper: written(Prctl.GetChildSubreaper, 4).readInt32LE(0) !== 0,
+    noNewPrivs: returned(Prctl.GetNoNewPrivs) !== 0,
+    tidAddress: written(Prctl.GetTidAddress, 8).readBigUInt64LE(0),
+    seccomp: returned(Prctl.GetSeccomp),
+    keepCaps: returned(Prctl.GetKeepcaps) !== 0,
+  };
+}
