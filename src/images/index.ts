@@ -7,3 +7,4 @@ export { iterateImageEntries, readImageFile } from './image-file';
 export { IMAGE_KINDS, RAW_IMAGE_KINDS, imageKindByMagic, imageKindByName, type ImageKind } from './magic';
 export { PAGE_SIZE, readPages } from './pages';
 export { parseCritJson } from './json/parse';
+export { decodeQuotedPrintable, encodeQuotedPrintable } from './json/quoted-printable';

@@ -1,0 +1,82 @@
+/**
+ * Objects shared by open files: the unread data of pipes and FIFOs, the
+ * queued messages of sockets, and the files a checkpoint carries for
+ * descriptions whose path is gone (ghost files).
+ */
+import { bytes, identifier, integer, optional, text } from './codecs';
+import { field, FieldError, fromEntry, toEntry, type Entry, type Modeled, type Rules } from './fields';
+import type { FileId, PipeId } from './ids';
+
+/** Unread bytes of one pipe or FIFO (pipes-data.img, fifo-data.img). */
+export interface PipeContents extends Modeled {
+  pipe: PipeId;
+  data: Buffer;
+  /** F_GETPIPE_SZ: the buffer size. */
+  capacity: number | undefined;
+}
+
+/** One message waiting in a socket's receive queue (sk-queues.img). */
+export interface QueuedPacket extends Modeled {
+  /** The receiving socket. */
+  socket: FileId;
+  data: Buffer;
+}
+
+/** A description whose path the checkpoint replaces (remap-fpath.img). */
+export interface FileRemap extends Modeled {
+  file: FileId;
+  remapId: number;
+  /** LINKED, GHOST, PROCFS, SPFS... */
+  type: string | undefined;
+}
+
+/** An unlinked file's inode and contents (ghost-file-ID.img). */
+export interface GhostFile extends Modeled {
+  remapId: number;
+  uid: number;
+  gid: number;
+  mode: number;
+  /** The whole contents, when stored in one piece. */
+  contents: Buffer | undefined;
+  /** Entries of a ghost stored in chunks, as the image has them. */
+  chunks: Entry[];
+}
+
+/** An entry whose raw payload (`extra`) is as long as its `lengthField` says. */
+function sizedPayload<T extends Modeled & { data: Buffer }>(lengthField: string, fieldRules: Rules<Omit<T, 'data'>>) {
+  type Header = Omit<T, 'data'> & Modeled;
+  const rules = fieldRules as Rules<Header>;
+  return {
+    read(entry: Entry): T {
+      const data = entry.extra === undefined ? Buffer.alloc(0) : bytes.read(entry.extra);
+      if (entry[lengthField] !== data.length) throw new FieldError(`${lengthField} ${String(entry[lengthField])} but ${data.length} bytes follow`);
+      const { extra: _extra, [lengthField]: _length, ...rest } = entry;
+      return { ...fromEntry(rest, rules), data } as T;
+    },
+    write(value: T): Entry {
+      return { ...toEntry<Header>(value, rules), [lengthField]: value.data.length, extra: bytes.write(value.data) };
+    },
+  };
+}
+
+export const pipeContentsEntry = sizedPayload<PipeContents>('bytes', {
+  pipe: field('pipe_id', identifier<PipeId>()),
+  capacity: field('size', optional(integer)),
+});
+
+export const queuedPacketEntry = sizedPayload<QueuedPacket>('length', {
+  socket: field('id_for', identifier<FileId>()),
+});
+
+export const fileRemapRules: Rules<FileRemap> = {
+  file: field('orig_id', identifier<FileId>()),
+  remapId: field('remap_id', integer),
+  type: field('remap_type', optional(text)),
+};
+
+/** The ghost header's fields; remapId comes from the file name and contents and chunks from the image's layout. */
+export const ghostHeaderRules: Rules<Omit<GhostFile, 'remapId' | 'contents' | 'chunks'>> = {
+  uid: field('uid', integer),
+  gid: field('gid', integer),
+  mode: field('mode', integer),
+};

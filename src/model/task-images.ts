@@ -1,0 +1,99 @@
+/** A task to and from its images: its pstree.img entry, core-TID.img per thread, ids, fs, mm and pagemap. */
+import { AmberError } from '../errors';
+import { fromEntry, group, toEntry, type Entry, type Modeled, type Rules } from './fields';
+import type { ImageDirectory } from './image-directory';
+import { coreImage, fsImage, idsImage, mmImage, pagemapImage, PSTREE } from './image-names';
+import type { ImageToWrite } from './image-set';
+import { memoryRules } from './memory';
+import { pageMapHeaderRules, pageRangeDefaults, pageRangeRules, type PageMap } from './pagemap';
+import { processRules, type Process } from './process';
+import { fsStateRules, taskIdsRules, treeEntryRules, type Task, type TreeEntry } from './task';
+import { threadRules, type Thread } from './thread';
+
+type MainCore = Omit<Thread, 'tid'> & { process: Process };
+
+/** The main thread's core also holds the process-wide state (`tc`). */
+const mainCoreRules: Rules<MainCore> = { ...threadRules, process: group('tc', processRules) };
+
+const isMainThread = (task: Pick<Task, 'pid'>, thread: Pick<Thread, 'tid'>): boolean => thread.tid === task.pid || thread.tid === 0;
+
+async function readThreads(images: ImageDirectory, tree: TreeEntry): Promise<{ threads: Thread[]; process: Process }> {
+  const threads: Thread[] = [];
+  let process: Process | undefined;
+  for (const tid of tree.threadIds) {
+    const name = coreImage(tree.pid, tid);
+    const entry = await images.readOne(name, 'CORE', `${PSTREE} lists thread ${tid} of task ${tree.pid}`);
+    if (isMainThread(tree, { tid })) {
+      const { process: main, ...thread } = images.convert(name, 0, () => fromEntry<MainCore & Modeled>(entry, mainCoreRules));
+      process = main;
+      threads.push({ tid, ...thread });
+    } else {
+      threads.push({ tid, ...images.convert(name, 0, () => fromEntry(entry, threadRules)) });
+    }
+  }
+  if (process === undefined) throw new AmberError(`${images.pathOf(PSTREE)}: task ${tree.pid}: its thread list ${JSON.stringify(tree.threadIds)} lacks the task itself`);
+  return { threads, process };
+}
+
+async function readPageMap(images: ImageDirectory, name: string, why: string): Promise<PageMap> {
+  const [header, ...ranges] = await images.read(name, 'PAGEMAP', why);
+  if (header === undefined) throw new AmberError(`${images.pathOf(name)}: has no header entry`);
+  return {
+    ...images.convert(name, 0, () => fromEntry(header, pageMapHeaderRules)),
+    ranges: ranges.map((range, i) => images.convert(name, i + 1, () => fromEntry(range, pageRangeRules))),
+  };
+}
+
+/** The task that pstree.img entry `index` names, with everything its images say. */
+export async function readTask(images: ImageDirectory, treeEntry: Entry, index: number): Promise<Task> {
+  const tree = images.convert(PSTREE, index, () => fromEntry(treeEntry, treeEntryRules));
+  const { pid } = tree;
+  const { threads, process } = await readThreads(images, tree);
+  // A zombie has nothing but its core; a live task has all of these.
+  const hasMemory = process.state !== 'dead' && process.state !== 'zombie';
+  const why = `task ${pid} is ${process.state}`;
+  const readSingle = async <T extends Modeled>(name: string, kind: string, rules: Rules<T>): Promise<T | undefined> => {
+    const entry = hasMemory ? await images.readOne(name, kind, why) : undefined;
+    return entry === undefined ? undefined : images.convert(name, 0, () => fromEntry(entry, rules));
+  };
+  return {
+    pid,
+    parent: tree.parent,
+    pgid: tree.pgid,
+    sid: tree.sid,
+    ...(tree.unmodeled === undefined ? {} : { unmodeled: tree.unmodeled }),
+    threads,
+    process,
+    ids: await readSingle(idsImage(pid), 'IDS', taskIdsRules),
+    fs: await readSingle(fsImage(pid), 'FS', fsStateRules),
+    memory: await readSingle(mmImage(pid), 'MM', memoryRules),
+    pageMap: hasMemory ? await readPageMap(images, pagemapImage(pid), why) : undefined,
+  };
+}
+
+/** The task's pstree.img entry. */
+export function treeEntryOf(task: Task): Entry {
+  const { pid, parent, pgid, sid, unmodeled } = task;
+  return toEntry<TreeEntry>({ pid, parent, pgid, sid, unmodeled, threadIds: task.threads.map((thread) => thread.tid) }, treeEntryRules);
+}
+
+/** The task's own images (core per thread, ids, fs, mm, pagemap). */
+export function taskImages(task: Task): ImageToWrite[] {
+  const images: ImageToWrite[] = task.threads.map((thread) => ({
+    name: coreImage(task.pid, thread.tid),
+    kind: 'CORE',
+    entries: [isMainThread(task, thread) ? toEntry<MainCore & Modeled>({ ...thread, process: task.process }, mainCoreRules) : toEntry(thread, threadRules)],
+  }));
+  const single = <T extends Modeled>(name: string, kind: string, value: T | undefined, rules: Rules<T>): void => {
+    if (value !== undefined) images.push({ name, kind, entries: [toEntry(value, rules)] });
+  };
+  single(idsImage(task.pid), 'IDS', task.ids, taskIdsRules);
+  single(fsImage(task.pid), 'FS', task.fs, fsStateRules);
+  single(mmImage(task.pid), 'MM', task.memory, memoryRules);
+  const { pageMap } = task;
+  if (pageMap !== undefined) {
+    const ranges = pageMap.ranges.map((range) => toEntry(range, pageRangeRules, pageRangeDefaults));
+    images.push({ name: pagemapImage(task.pid), kind: 'PAGEMAP', entries: [toEntry(pageMap, pageMapHeaderRules), ...ranges] });
+  }
+  return images;
+}

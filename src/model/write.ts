@@ -1,0 +1,38 @@
+/** The typed model as a checkpoint directory of images. */
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { encodeImage } from '../images';
+import type { Checkpoint } from './checkpoint';
+import { inventoryRules } from './checkpoint';
+import { toEntry } from './fields';
+import { fileObjectImages } from './file-images';
+import { INVENTORY, PSTREE } from './image-names';
+import type { ImageToWrite } from './image-set';
+import { namespaceImages } from './namespace-images';
+import { taskImages, treeEntryOf } from './task-images';
+
+function checkpointImages(checkpoint: Checkpoint): ImageToWrite[] {
+  const other = [...checkpoint.otherImages].map(([name, image]) => ({ name, kind: image.kind.name, entries: image.entries }));
+  return [
+    { name: INVENTORY, kind: 'INVENTORY', entries: [toEntry(checkpoint.inventory, inventoryRules)] },
+    { name: PSTREE, kind: 'PSTREE', entries: checkpoint.tasks.map(treeEntryOf) },
+    ...checkpoint.tasks.flatMap(taskImages),
+    ...fileObjectImages(checkpoint),
+    ...namespaceImages(checkpoint),
+    ...other,
+  ];
+}
+
+/**
+ * Writes the checkpoint's images into `directory` (created if needed) and
+ * copies its raw images (page contents) there unless they already are.
+ */
+export async function writeCheckpoint(checkpoint: Checkpoint, directory: string): Promise<void> {
+  await fsp.mkdir(directory, { recursive: true });
+  for (const image of checkpointImages(checkpoint)) {
+    await fsp.writeFile(path.join(directory, image.name), encodeImage({ magic: image.kind, entries: image.entries }, image.name));
+  }
+  const { rawImages } = checkpoint;
+  if (path.resolve(rawImages.directory) === path.resolve(directory)) return;
+  for (const name of rawImages.names) await fsp.copyFile(path.join(rawImages.directory, name), path.join(directory, name));
+}
