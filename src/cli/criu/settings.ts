@@ -1,0 +1,24 @@
+/** What CRIU's command line asks for, as the option table fills it in, before it becomes DumpOptions or RestoreOptions. */
+export interface CriuSettings {
+  /** -t/--tree. */
+  pid?: number;
+  /** -D/--images-dir as given. */
+  imagesDir?: string;
+  /** -W/--work-dir as given: where relative log and pid files go (the images directory when absent). */
+  workDir?: string;
+  leaveRunning: boolean;
+  detached: boolean;
+  shellJob: boolean;
+  pidfile?: string;
+  /** --timeout: seconds allowed for freezing the tree. */
+  timeoutSeconds?: number;
+  displayStats: boolean;
+  /** The logging options in a form `takeLogOptions` reads. */
+  logArgs: string[];
+}
+
+export type CriuCommand = 'dump' | 'restore';
+
+export function defaultSettings(): CriuSettings {
+  return { leaveRunning: false, detached: false, shellJob: false, displayStats: false, logArgs: [] };
+}
