@@ -75,6 +75,8 @@ for (const mode of MODES) {
         fs.writeFileSync(`/proc/${program.pid}/fd/${program.infoValue('pipe')}`, 'amber');
         await program.waitForLine(mode.name === 'read' ? /^DATA r$/ : /^DATA amber$/);
       }
+      // The signal must find it back inside its syscall, or there is no syscall for the handler to interrupt.
+      await untilBlocked(program.pid, program.pid);
       program.signal('SIGUSR1');
       await handledCount(program, 1);
       stops += await injectWhileBlocked(program, mode, 'cont');
