@@ -1,24 +1,25 @@
 #!/usr/bin/env node
 import { AmberError, describeError } from '../errors';
 import { flushLogsSync } from '../log/logger';
-import type { Command } from './command';
 import { commands } from './commands';
 
-function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+/** Loads every command, for its summary. */
+async function usage(): Promise<string> {
+  const loaded = await Promise.all(commands.map((c) => c.load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
+  const lines = loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return ['usage: amber COMMAND [ARGS...]', '', 'commands:', ...lines, '', "'amber COMMAND --help' describes one command."].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write((await usage()) + '\n');
     return name === undefined ? 1 : 0;
   }
-  const command: Command | undefined = commands.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (command === undefined) throw new AmberError(`unknown command '${name}' (see 'amber --help')`);
-  return command.run(rest);
+  return (await command.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,23 +1,26 @@
 import type { Command } from '../cli/command';
+import type { LazyCommand } from '../cli/commands';
 import { AmberError } from '../errors';
-import { decodeCommand } from './commands/decode';
-import { encodeCommand } from './commands/encode';
-import { infoCommand } from './commands/info';
-import { showCommand } from './commands/show';
-import { xCommand } from './x';
 
 /** crit's sub-commands, in the order `amber crit --help` lists them. */
-export const critCommands: readonly Command[] = [decodeCommand, encodeCommand, infoCommand, xCommand, showCommand];
+const critCommands: readonly LazyCommand[] = [
+  { name: 'decode', load: async () => (await import('./commands/decode')).decodeCommand },
+  { name: 'encode', load: async () => (await import('./commands/encode')).encodeCommand },
+  { name: 'info', load: async () => (await import('./commands/info')).infoCommand },
+  { name: 'x', load: async () => (await import('./x')).xCommand },
+  { name: 'show', load: async () => (await import('./commands/show')).showCommand },
+];
 
-export function critUsage(): string {
-  const width = Math.max(...critCommands.map((c) => c.name.length));
+async function critUsage(): Promise<string> {
+  const loaded: Command[] = await Promise.all(critCommands.map((c) => c.load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
   return [
     'usage: amber crit COMMAND [ARGS...]',
     '',
     'CRIU image tool: reads and writes CRIU image files as JSON, as CRIU\'s crit does.',
     '',
     'commands:',
-    ...critCommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "'amber crit COMMAND --help' describes one command.",
     '',
@@ -28,10 +31,10 @@ export function critUsage(): string {
 export async function runCrit(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h') {
-    process.stdout.write(critUsage());
+    process.stdout.write(await critUsage());
     return name === undefined ? 1 : 0;
   }
   const command = critCommands.find((c) => c.name === name);
   if (command === undefined) throw new AmberError(`crit: unknown command '${name}' (choose one of ${critCommands.map((c) => c.name).join(', ')})`);
-  return command.run(rest);
+  return (await command.load()).run(rest);
 }

@@ -1,20 +1,20 @@
 import { entryLayout } from './framing/image';
 import type { DecodedImage } from './image';
-import { JsonWriter, renderMessage, renderPlain } from './json/render';
+import { JsonOut, layout, writeMessage, writePlain } from './json/render';
 
 /** Exactly the text `crit decode` writes to a file (`--pretty`: indented, with crit's field display rules). No final newline. */
 export function toCritJson(image: DecodedImage, options: { pretty: boolean }): string {
-  const w = new JsonWriter(options.pretty);
-  w.open('{');
-  w.key(true, '"magic"');
-  renderPlain(w, image.kind.name);
-  w.key(false, '"entries"');
-  w.open('[');
+  const out = new JsonOut(options.pretty);
+  const top = layout(out.pretty, 0);
+  out.write(`{${top.first}"magic": `);
+  writePlain(out, image.kind.name, 1);
+  out.write(`${top.between}"entries": `);
+  const list = layout(out.pretty, 1);
   image.entries.forEach((entry, index) => {
-    w.item(index === 0);
-    renderMessage(w, entryLayout(image.kind, index).type, entry, false, entry.extra);
+    out.write(index === 0 ? '[' + list.first : list.between);
+    writeMessage(out, entryLayout(image.kind, index).type, entry, 2, entry.extra);
   });
-  w.close(']', image.entries.length === 0);
-  w.close('}', false);
-  return w.text();
+  out.write(image.entries.length === 0 ? '[]' : list.last + ']');
+  out.write(top.last + '}');
+  return out.text();
 }

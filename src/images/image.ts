@@ -1,5 +1,5 @@
 import type { Message } from './codec/decode';
-import { readImage, runOnBuffer } from './framing/image';
+import { readImage } from './framing/image';
 import type { ImageKind } from './magic';
 
 /** An image file's contents: its kind and its entries in crit's non-pretty JSON form (plus "extra" payloads). */
@@ -12,6 +12,6 @@ export interface DecodedImage {
 export function decodeImage(bytes: Buffer, fileName: string): DecodedImage {
   let kind: ImageKind | undefined;
   const entries: Message[] = [];
-  runOnBuffer(readImage(fileName, { kind: (k) => (kind = k), entry: (e) => entries.push(e) }), bytes);
+  readImage(fileName, { kind: (k) => (kind = k), entry: (e) => entries.push(e) }, bytes).next();
   return { kind: kind as ImageKind, entries };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { UNKNOWN_FIELDS, decodeMessage, type Message } from '../../src/images/codec/decode';
 import { encodeMessage } from '../../src/images/codec/encode';
 import { parseCritJson } from '../../src/images/json/parse';
-import { JsonWriter, renderMessage } from '../../src/images/json/render';
+import { messageJson } from '../../src/images/json/render';
 import { parseProto } from '../../src/images/schema/parse';
 import { Schema, type MessageType } from '../../src/images/schema/registry';
 
@@ -45,9 +45,7 @@ const schema = ((): Schema => {
 const sample: MessageType = schema.message('sample');
 
 function render(message: Message, pretty: boolean): string {
-  const w = new JsonWriter(pretty);
-  renderMessage(w, sample, message);
-  return w.text();
+  return messageJson(sample, message, pretty);
 }
 
 function roundTrip(message: Message): { bytes: Buffer; decoded: Message } {

@@ -1,4 +1,5 @@
-import { decodeImage, toCritJson } from '../../images';
+import { toCritJson } from '../../images/crit-json';
+import { decodeImage } from '../../images/image';
 import { readInput, writeOutput } from '../io';
 import { optionalString, subcommand } from '../subcommand';
 

@@ -1,16 +1,40 @@
 import { decodeMessage, type Message } from '../codec/decode';
 import type { MessageType } from '../schema/registry';
 import { WireError } from '../wire/reader';
-import { FramingError, take, type Cursor, type Reads } from './reads';
+import { cutShort, FramingError, take, type Cursor, type Reads } from './reads';
 
-/** Decodes a whole buffer as one message, turning wire problems into framing errors with file offsets. */
-export function decodeAt(type: MessageType, bytes: Buffer, fileOffset: number): Message {
+/**
+ * Decodes `bytes[start..end)` as one message (the whole buffer by default),
+ * turning wire problems into framing errors with file offsets; `bytes` starts
+ * at byte `fileOffset` of the file.
+ */
+export function decodeAt(type: MessageType, bytes: Buffer, fileOffset: number, start = 0, end = bytes.length): Message {
   try {
-    return decodeMessage(type, bytes, 0, bytes.length);
+    return decodeMessage(type, bytes, start, end);
   } catch (e) {
     if (e instanceof WireError) throw new FramingError(`malformed ${type.name} message: ${e.message} (byte ${fileOffset + e.offset})`);
     throw e;
   }
+}
+
+function sizeCutShort(left: number): FramingError {
+  return new FramingError(`file ends inside an entry size: ${left} of 4 bytes`);
+}
+
+function messageWhat(size: number, type: MessageType): string {
+  return `a ${size}-byte ${type.name} message`;
+}
+
+/** An entry's record read straight from the whole file's bytes at `cursor`: no copies; `undefined` at the end. */
+export function sizedMessageIn(file: Buffer, cursor: Cursor, type: MessageType): Message | undefined {
+  const start = cursor.offset;
+  const left = file.length - start;
+  if (left === 0) return undefined;
+  if (left < 4) throw sizeCutShort(left);
+  const size = file.readUInt32LE(start);
+  if (size > left - 4) throw cutShort(messageWhat(size, type), size, left - 4);
+  cursor.offset = start + 4 + size;
+  return decodeAt(type, file, 0, start + 4, cursor.offset);
 }
 
 /**
@@ -20,11 +44,11 @@ export function decodeAt(type: MessageType, bytes: Buffer, fileOffset: number): 
 export function* sizedMessage(cursor: Cursor, type: MessageType, endAllowed: boolean): Reads<Message | undefined> {
   const sizeBytes = yield { read: 4 };
   if (sizeBytes.length === 0 && endAllowed) return undefined;
-  if (sizeBytes.length < 4) throw new FramingError(`file ends inside an entry size: ${sizeBytes.length} of 4 bytes`);
+  if (sizeBytes.length < 4) throw sizeCutShort(sizeBytes.length);
   cursor.offset += 4;
   const size = sizeBytes.readUInt32LE(0);
   const start = cursor.offset;
-  const bytes = yield* take(cursor, size, `a ${size}-byte ${type.name} message`);
+  const bytes = yield* take(cursor, size, messageWhat(size, type));
   return decodeAt(type, bytes, start);
 }
 

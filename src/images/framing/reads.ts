@@ -18,11 +18,16 @@ export interface Cursor {
   offset: number;
 }
 
+/** The file ends `left` bytes into something `length` bytes long. */
+export function cutShort(what: string, length: number, left: number): FramingError {
+  return new FramingError(`file ends inside ${what}: needs ${length} bytes, only ${left} left`);
+}
+
 /** Exactly `length` bytes, or a FramingError naming `what` was cut short. */
 export function* take(cursor: Cursor, length: number, what: string): Reads<Buffer> {
   if (!Number.isSafeInteger(length) || length < 0) throw new FramingError(`${what} has an impossible length ${length}`);
   const bytes = yield { read: length };
-  if (bytes.length < length) throw new FramingError(`file ends inside ${what}: needs ${length} bytes, only ${bytes.length} left`);
+  if (bytes.length < length) throw cutShort(what, length, bytes.length);
   cursor.offset += length;
   return bytes;
 }

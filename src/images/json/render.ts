@@ -1,5 +1,6 @@
 import type { Message } from '../codec/decode';
 import type { Field, MessageType } from '../schema/registry';
+import { AsciiOut } from './ascii-out';
 import { formatDevice } from './device';
 import { FLAG_TABLES, VALUE_TABLES, type FlagTable } from './display-tables';
 import { formatIpAddress } from './ip-address';
@@ -9,95 +10,70 @@ import { pythonHex, pythonJsonString } from './python-text';
  * JSON text exactly as crit prints it: Python's json.dump with
  * ensure_ascii, ", "/": " separators on one line, or indent=4 when pretty.
  * Pretty output also applies crit's field display rules (hex, flags, dev,
- * ipadd, dict), which is why rendering follows the schema.
+ * ipadd, dict), which is why rendering follows the schema: each message type
+ * is compiled once into a function that writes its text.
  */
-
-const INDENTS: string[] = [];
-
-function newline(depth: number): string {
-  return (INDENTS[depth] ??= '\n' + ' '.repeat(4 * depth));
-}
-
-/** How many small pieces are joined into one chunk: keeps the piece list short and reused. */
-const PIECES_PER_CHUNK = 2048;
-
-/** Collects the output in small pieces, joined chunk by chunk (much faster than growing one string). */
-export class JsonWriter {
-  private readonly pieces: string[] = [];
-  private readonly chunks: string[] = [];
-  private depth = 0;
-
-  constructor(readonly pretty: boolean) {}
-
-  write(text: string): void {
-    if (this.pieces.push(text) === PIECES_PER_CHUNK) this.flush();
-  }
-
-  private flush(): void {
-    this.chunks.push(this.pieces.join(''));
-    this.pieces.length = 0;
-  }
-
-  open(bracket: '{' | '['): void {
-    this.write(bracket);
-    this.depth++;
-  }
-
-  /** Starts an item of the open list or object; `first` for its first item. */
-  item(first: boolean): void {
-    if (this.pretty) this.write(first ? newline(this.depth) : ',' + newline(this.depth));
-    else if (!first) this.write(', ');
-  }
-
-  /** Starts an object item: the separator, then the quoted key. */
-  key(first: boolean, quotedKey: string): void {
-    this.item(first);
-    this.write(quotedKey + ': ');
-  }
-
-  close(bracket: '}' | ']', empty: boolean): void {
-    this.depth--;
-    if (this.pretty && !empty) this.write(newline(this.depth));
-    this.write(bracket);
-  }
-
-  text(): string {
-    this.flush();
-    return this.chunks.join('');
+export class JsonOut extends AsciiOut {
+  constructor(readonly pretty: boolean) {
+    super();
   }
 }
+
+/** What goes before the first item of a list or object, between items, and before its closing bracket. */
+interface Layout {
+  first: string;
+  between: string;
+  last: string;
+}
+
+const LAYOUTS: Layout[][] = [[], []];
+
+/** The layout of a list or object nested `depth` levels deep. */
+export function layout(pretty: boolean, depth: number): Layout {
+  const line = (depth: number): string => '\n' + ' '.repeat(4 * depth);
+  return (LAYOUTS[Number(pretty)][depth] ??= pretty ? { first: line(depth + 1), between: ',' + line(depth + 1), last: line(depth) } : { first: '', between: ', ', last: '' });
+}
+
+/** Writes a value nested `depth` levels deep (only pretty output cares). */
+type Render = (out: JsonOut, value: unknown, depth: number) => void;
 
 /** Any JSON-like value (crit's "extra" payloads): strings, numbers, booleans, lists, objects. */
-export function renderPlain(w: JsonWriter, value: unknown): void {
+export function writePlain(out: JsonOut, value: unknown, depth: number): void {
   switch (typeof value) {
     case 'string':
-      return w.write(pythonJsonString(value));
+      return out.write(pythonJsonString(value));
     case 'number':
     case 'bigint':
-      return w.write(String(value));
+      return out.number(value);
     case 'boolean':
-      return w.write(value ? 'true' : 'false');
+      return out.write(value ? 'true' : 'false');
     case 'object': {
-      if (value === null) return w.write('null');
-      if (Array.isArray(value)) {
-        w.open('[');
-        value.forEach((v, i) => {
-          w.item(i === 0);
-          renderPlain(w, v);
-        });
-        return w.close(']', value.length === 0);
-      }
+      if (value === null) return out.write('null');
+      if (Array.isArray(value)) return writeList(out, value, depth, writePlain);
       const entries = Object.entries(value);
-      w.open('{');
+      if (entries.length === 0) return out.write('{}');
+      const { first, between, last } = layout(out.pretty, depth);
       entries.forEach(([k, v], i) => {
-        w.key(i === 0, pythonJsonString(k));
-        renderPlain(w, v);
+        out.write((i === 0 ? '{' + first : between) + pythonJsonString(k) + ': ');
+        writePlain(out, v, depth + 1);
       });
-      return w.close('}', entries.length === 0);
+      return out.write(last + '}');
     }
     default:
       throw new Error(`cannot print a ${typeof value} as JSON`);
   }
+}
+
+function writeList(out: JsonOut, values: readonly unknown[], depth: number, writeItem: Render): void {
+  if (values.length === 0) return out.write('[]');
+  const { first, between, last } = layout(out.pretty, depth);
+  out.write('[');
+  for (let i = 0; i < values.length; i++) {
+    out.write(i === 0 ? first : between);
+    writeItem(out, values[i], depth + 1);
+  }
+  out.write(last);
+  out.write(']');
 }
 
 const TWO_32 = 2 ** 32;
@@ -141,42 +117,78 @@ function isIntegerField(field: Field): boolean {
   return field.type.kind === 'scalar' && field.type.scalar !== 'bool' && field.type.scalar !== 'string' && field.type.scalar !== 'bytes';
 }
 
-function renderValue(w: JsonWriter, field: Field, value: unknown, hex: boolean): void {
+/** How one value of a field renders (a list item, for repeated fields). */
+function valueRenderer(field: Field, pretty: boolean, hex: boolean): Render {
   const type = field.type;
-  if (type.kind === 'message') renderMessage(w, type.messageType, value as Message, hex || field.options.hex === true);
-  else if (w.pretty && isIntegerField(field) && (typeof value === 'number' || typeof value === 'bigint')) w.write(prettyInteger(field, value, hex));
-  else renderPlain(w, value);
+  if (type.kind === 'message') {
+    const childHex = hex || field.options.hex === true;
+    let child: MessageRender | undefined;
+    // Compiled on first use: message types may refer to each other.
+    return (out, value, depth) => (child ??= messageRenderer(type.messageType, pretty, childHex))(out, value as Message, depth);
+  }
+  if (pretty && isIntegerField(field)) {
+    return (out, value, depth) =>
+      typeof value === 'number' || typeof value === 'bigint' ? out.write(prettyInteger(field, value, hex)) : writePlain(out, value, depth);
+  }
+  return writePlain;
 }
 
-function renderField(w: JsonWriter, field: Field, value: unknown, hex: boolean): void {
-  if (field.label !== 'repeated') return renderValue(w, field, value, hex);
-  const values = value as unknown[];
-  if (w.pretty && field.options.ipadd === true && (values.length === 1 || values.length >= 4)) {
-    return renderPlain(w, [formatIpAddress((values as number[]).slice(0, 4))]);
-  }
-  w.open('[');
-  for (let i = 0; i < values.length; i++) {
-    w.item(i === 0);
-    renderValue(w, field, values[i], hex);
-  }
-  w.close(']', values.length === 0);
+function fieldRenderer(field: Field, pretty: boolean, hex: boolean): Render {
+  const writeOne = valueRenderer(field, pretty, hex);
+  if (field.label !== 'repeated') return writeOne;
+  const ipAddress = pretty && field.options.ipadd === true;
+  return (out, value, depth) => {
+    const values = value as unknown[];
+    if (ipAddress && (values.length === 1 || values.length >= 4)) writePlain(out, [formatIpAddress((values as number[]).slice(0, 4))], depth);
+    else writeList(out, values, depth, writeOne);
+  };
 }
 
-/** One message in field-number order, then the entry's "extra" payload if given. */
-export function renderMessage(w: JsonWriter, type: MessageType, message: Message, hex = false, extra?: unknown): void {
-  w.open('{');
-  let empty = true;
-  for (const field of type.fields) {
-    const value = message[field.name];
-    if (value === undefined) continue;
-    w.key(empty, '"' + field.name + '"');
-    renderField(w, field, value, hex);
-    empty = false;
-  }
-  if (extra !== undefined) {
-    w.key(empty, '"extra"');
-    renderPlain(w, extra);
-    empty = false;
-  }
-  w.close('}', empty);
+/** Writes a message nested `depth` levels deep, then the entry's "extra" payload if given. */
+type MessageRender = (out: JsonOut, message: Message, depth: number, extra?: unknown) => void;
+
+/** Indexed by 2 * pretty + hex. */
+const compiled = [0, 1, 2, 3].map(() => new WeakMap<MessageType, MessageRender>());
+
+function messageRenderer(type: MessageType, pretty: boolean, hex: boolean): MessageRender {
+  const cache = compiled[2 * Number(pretty) + Number(hex)];
+  const cached = cache.get(type);
+  if (cached !== undefined) return cached;
+  const key = (name: string): string => pythonJsonString(name) + ': ';
+  const fields = type.fields.map((field) => ({ name: field.name, key: key(field.name), render: fieldRenderer(field, pretty, hex) }));
+  const extraKey = key('extra');
+  const render: MessageRender = (out, message, depth, extra) => {
+    const { first, between, last } = layout(pretty, depth);
+    let separator = first;
+    out.write('{');
+    for (const field of fields) {
+      const value = message[field.name];
+      if (value === undefined) continue;
+      out.write(separator);
+      out.write(field.key);
+      field.render(out, value, depth + 1);
+      separator = between;
+    }
+    if (extra !== undefined) {
+      out.write(separator);
+      out.write(extraKey);
+      writePlain(out, extra, depth + 1);
+    } else if (separator !== between) return out.write('}');
+    out.write(last);
+    out.write('}');
+  };
+  cache.set(type, render);
+  return render;
+}
+
+/** Writes one message as crit prints it, nested `depth` levels deep, with the entry's "extra" payload if given. */
+export function writeMessage(out: JsonOut, type: MessageType, message: Message, depth = 0, extra?: unknown): void {
+  messageRenderer(type, out.pretty, false)(out, message, depth, extra);
+}
+
+/** One message as crit prints it. */
+export function messageJson(type: MessageType, message: Message, pretty: boolean): string {
+  const out = new JsonOut(pretty);
+  writeMessage(out, type, message);
+  return out.text();
 }

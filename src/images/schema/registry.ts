@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AmberError } from '../../errors';
+import { cachedDeclarations } from './cache';
 import { parseProto } from './parse';
-import type { EnumDecl, FieldDecl, FieldOptions, Label, MessageDecl, ScalarType } from './types';
+import type { EnumDecl, FieldDecl, FieldOptions, Label, MessageDecl, ProtoFile, ScalarType } from './types';
 
 export interface EnumType {
   name: string;
@@ -101,13 +102,16 @@ function enclosingScopes(scope: string): string[] {
 
 /** Parses every .proto file of a directory into one schema. */
 export function loadSchema(protoDir: string): Schema {
-  const messages: MessageDecl[] = [];
-  const enums: EnumDecl[] = [];
-  for (const fileName of fs.readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort()) {
-    const parsed = parseProto(fs.readFileSync(path.join(protoDir, fileName), 'utf8'), fileName);
-    messages.push(...parsed.messages);
-    enums.push(...parsed.enums);
-  }
+  const fileNames = fs.readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort();
+  const { messages, enums } = cachedDeclarations(protoDir, fileNames, () => {
+    const all: ProtoFile = { messages: [], enums: [] };
+    for (const fileName of fileNames) {
+      const parsed = parseProto(fs.readFileSync(path.join(protoDir, fileName), 'utf8'), fileName);
+      all.messages.push(...parsed.messages);
+      all.enums.push(...parsed.enums);
+    }
+    return all;
+  });
   return new Schema(messages, enums);
 }
 
