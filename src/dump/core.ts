@@ -1,0 +1,230 @@
+/**
+ * A task's core images: per thread its registers, FPU state, TLS, signal
+ * mask and stack, credentials and scheduling; for the task, signal actions,
+ * timers, limits and the other process-wide state. What the kernel does not
+ * show from outside is read by syscall injection, one short session per
+ * thread that maps its scratch page, reads and unmaps it again.
+ */
+import * as fs from 'node:fs';
+import { AmberError } from '../errors';
+import type { Credentials, IntervalTimer, Process, QueuedSignal, ResourceLimit, SignalAction, Thread, ThreadCore, TimeValue } from '../model';
+import { readStat } from '../proc/stat';
+import { readStatus, type ProcStatus } from '../proc/status';
+import { readTimers } from '../proc/timers';
+import { Resource } from '../sys/constants';
+import { InjectionSession } from '../sys/inject';
+import { getRlimit, schedGetattr } from '../sys/process';
+import * as ptrace from '../sys/ptrace';
+import { parseGpRegs } from '../sys/regs';
+import { readAltStack, readIntervalTimers, readPrctlState, readSignalActions, type IntervalTimer as MicrosecondTimer } from '../sys/task-query';
+import { describeTask, traceStep } from '../sys/thread-stop';
+import type { Address, Pid, Tid } from '../sys/types';
+import type { FrozenTask } from './freeze';
+import { parseXsave } from './fpu';
+import { readProgramBreak, readRobustList, readSecurebits, readThpDisabled, readTlsDescriptors } from './injected';
+
+const ARCHITECTURE = 'X86_64';
+const RESOURCE_COUNT = Resource.Rttime + 1;
+
+/** What the main thread's injection session also reads for the task's memory image. */
+export interface MemoryFacts {
+  programBreak: Address;
+  dumpable: number;
+  thpDisabled: boolean;
+}
+
+export interface CoreDump {
+  threads: Thread[];
+  process: Process;
+  /** Undefined for a zombie. */
+  memoryFacts: MemoryFacts | undefined;
+}
+
+function procText(pid: Pid, name: string): string {
+  return fs.readFileSync(`/proc/${pid}/${name}`, 'utf8').trim();
+}
+
+/** A number from a /proc file that kernels without the feature (audit for loginuid) do not have. */
+function optionalProcNumber(pid: Pid, name: string): number | undefined {
+  return fs.existsSync(`/proc/${pid}/${name}`) ? Number(procText(pid, name)) : undefined;
+}
+
+function credentialsOf(status: ProcStatus, securebits: number): Credentials {
+  return {
+    uid: status.uid.real,
+    gid: status.gid.real,
+    euid: status.uid.effective,
+    egid: status.gid.effective,
+    suid: status.uid.saved,
+    sgid: status.gid.saved,
+    fsuid: status.uid.filesystem,
+    fsgid: status.gid.filesystem,
+    inheritable: status.capInh,
+    permitted: status.capPrm,
+    effective: status.capEff,
+    bounding: status.capBnd,
+    ambient: status.capAmb,
+    securebits,
+    supplementaryGroups: status.groups,
+  };
+}
+
+const queued = (siginfos: Buffer[]): QueuedSignal[] => siginfos.map((siginfo) => ({ siginfo }));
+
+function timeValue(microseconds: bigint): TimeValue {
+  return { seconds: microseconds / 1_000_000n, microseconds: microseconds % 1_000_000n };
+}
+
+const intervalTimer = (timer: MicrosecondTimer): IntervalTimer => ({
+  interval: timeValue(timer.intervalUs),
+  remaining: timeValue(timer.valueUs),
+});
+
+function signalActionList(actions: ReturnType<typeof readSignalActions>): SignalAction[] {
+  return [...actions.values()].map((action) => ({
+    handler: action.handler,
+    flags: action.flags,
+    restorer: action.restorer,
+    mask: action.mask,
+    unmodeled: { compat_sigaction: false },
+  }));
+}
+
+function resourceLimits(pid: Pid): ResourceLimit[] {
+  return Array.from({ length: RESOURCE_COUNT }, (_, resource) => getRlimit(pid, resource as Resource));
+}
+
+/** The rseq registration, or undefined when the thread has none. */
+function rseqOf(tid: Tid): ThreadCore['rseq'] {
+  const config = ptrace.getRseqConfiguration(tid);
+  if (config.rseqAbiPointer === 0n) return undefined;
+  return { area: config.rseqAbiPointer, size: config.rseqAbiSize, signature: config.signature };
+}
+
+interface InjectedThreadState {
+  altStack: ReturnType<typeof readAltStack>;
+  prctl: ReturnType<typeof readPrctlState>;
+  tls: ReturnType<typeof readTlsDescriptors>;
+  robustList: ReturnType<typeof readRobustList>;
+  securebits: number;
+}
+
+/** Runs `read` in one injection session on a seized, stopped thread; the scratch page is gone when it returns. */
+function injectInto<T>(pid: Pid, tid: Tid, read: (session: InjectionSession) => T): T {
+  const session = InjectionSession.open(pid, tid);
+  try {
+    return read(session);
+  } finally {
+    session.close();
+  }
+}
+
+function readThreadByInjection(session: InjectionSession): InjectedThreadState {
+  return {
+    altStack: readAltStack(session),
+    prctl: readPrctlState(session),
+    tls: readTlsDescriptors(session),
+    robustList: readRobustList(session),
+    securebits: readSecurebits(session),
+  };
+}
+
+/** prctl(PR_SET_PDEATHSIG), stored only when set. */
+const parentDeathSignal = (signal: number): { pdeath_sig?: number } => (signal === 0 ? {} : { pdeath_sig: signal });
+
+function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: boolean): Thread {
+  const status = readStatus(pid, tid);
+  if (status.seccomp === 2) throw new AmberError(`${describeTask(pid, tid)}: seccomp filters are not supported yet`);
+  const regs = traceStep(pid, tid, 'PTRACE_GETREGSET', () => parseGpRegs(ptrace.getRegs(tid)));
+  const xstate = traceStep(pid, tid, 'PTRACE_GETREGSET(NT_X86_XSTATE)', () => ptrace.getXstate(tid));
+  const sched = schedGetattr(tid as Pid);
+  const core: ThreadCore = {
+    robustList: injected.robustList.head,
+    robustListLength: injected.robustList.length,
+    nice: readStat(pid, tid).nice,
+    schedulingPolicy: sched.policy,
+    // The main thread's mask is the task's (Process.blockedSignals).
+    blockedSignals: isMain ? undefined : ptrace.getSigmask(tid),
+    signalStack: { address: injected.altStack.base, size: injected.altStack.size, flags: injected.altStack.flags },
+    pendingSignals: queued(ptrace.pendingSignals(tid, false)),
+    credentials: credentialsOf(status, injected.securebits),
+    name: fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').replace(/\n$/, ''),
+    seccompMode: status.seccomp === 1 ? 'strict' : undefined,
+    seccompFilter: undefined,
+    rseq: rseqOf(tid),
+    cgroupSet: undefined,
+  };
+  return {
+    tid,
+    architecture: ARCHITECTURE,
+    cpu: {
+      clearTidAddress: injected.prctl.tidAddress,
+      registerMode: 'NATIVE',
+      registers: regs,
+      fpu: parseXsave(xstate),
+      tls: injected.tls,
+    },
+    core,
+    // CRIU writes the signal sub-messages even when they hold nothing.
+    unmodeled: { ...(isMain ? { tc: { signals_s: {} } } : {}), thread_core: { signals_p: {}, ...parentDeathSignal(injected.prctl.pdeathsig) } },
+  };
+}
+
+function zombieCore(task: FrozenTask): CoreDump {
+  const stat = readStat(task.pid);
+  const process: Process = {
+    state: 'dead',
+    exitStatus: stat.exitCode,
+    personality: 0,
+    kernelFlags: 0,
+    blockedSignals: 0n,
+    name: stat.comm,
+    timers: undefined,
+    pendingSignals: [],
+    limits: [],
+    signalActions: [],
+    loginUid: undefined,
+    oomScoreAdjust: undefined,
+    childSubreaper: undefined,
+  };
+  // A zombie's thread list in pstree.img is [0].
+  return { threads: [{ tid: 0 as Tid, architecture: ARCHITECTURE, cpu: undefined, core: undefined }], process, memoryFacts: undefined };
+}
+
+/** The core state of every thread of a frozen task and the task's own state. */
+export function dumpCore(task: FrozenTask): CoreDump {
+  if (task.zombie) return zombieCore(task);
+  const { pid } = task;
+  if (readTimers(pid).length > 0) throw new AmberError(`task ${pid}: POSIX timers are not supported yet`);
+  const threads: Thread[] = [];
+  let processPart: Omit<Process, 'blockedSignals' | 'name'> | undefined;
+  let memoryFacts: MemoryFacts | undefined;
+  for (const tid of task.threads) {
+    const isMain = tid === pid;
+    const { injected, main } = injectInto(pid, tid, (session) => ({
+      injected: readThreadByInjection(session),
+      main: isMain
+        ? { actions: readSignalActions(session), timers: readIntervalTimers(session), programBreak: readProgramBreak(session), thpDisabled: readThpDisabled(session) }
+        : undefined,
+    }));
+    threads.push(dumpThread(pid, tid, injected, isMain));
+    if (main === undefined) continue;
+    memoryFacts = { programBreak: main.programBreak, dumpable: injected.prctl.dumpable, thpDisabled: main.thpDisabled };
+    processPart = {
+      state: task.stopped ? 'stopped' : 'alive',
+      exitStatus: 0,
+      personality: parseInt(procText(pid, 'personality'), 16),
+      kernelFlags: readStat(pid).flags,
+      timers: { real: intervalTimer(main.timers.real), virtual: intervalTimer(main.timers.virtual), profiling: intervalTimer(main.timers.prof), posix: [] },
+      pendingSignals: queued(ptrace.pendingSignals(tid, true)),
+      limits: resourceLimits(pid),
+      signalActions: signalActionList(main.actions),
+      loginUid: optionalProcNumber(pid, 'loginuid'),
+      oomScoreAdjust: optionalProcNumber(pid, 'oom_score_adj'),
+      childSubreaper: injected.prctl.childSubreaper,
+    };
+  }
+  if (processPart === undefined || memoryFacts === undefined) throw new AmberError(`task ${pid}: its main thread was not seized`);
+  const process: Process = { ...processPart, blockedSignals: ptrace.getSigmask(pid), name: threads[0].core?.name ?? readStat(pid).comm };
+  return { threads, process, memoryFacts };
+}

@@ -1,0 +1,33 @@
+/**
+ * FIFOs: a FIFO description names the regular-file description of its path
+ * (which holds the open flags), and the FIFO's unread data goes to
+ * fifo-data.img once.
+ */
+import type { FileId, PipeId } from '../../model';
+import { NO_OWNER, toOpenFlags } from '../file-set';
+import type { FdKind, FdSubject } from './kind';
+import { readPipeContents } from './pipe-data';
+
+export const fifos: FdKind = {
+  type: 'FIFO',
+  matches: ({ stat, link }) => stat.isFIFO() && !link.startsWith('pipe:['),
+  dump(subject: FdSubject, id: FileId): void {
+    const { files, stat } = subject;
+    const pipe = Number(stat.ino) as PipeId;
+    const pathFile = files.newId();
+    files.add({ kind: 'fifo', id, pipe, pathFile });
+    files.add({
+      kind: 'regular',
+      id: pathFile,
+      path: subject.link,
+      flags: toOpenFlags(subject.flags),
+      position: 0n,
+      size: undefined,
+      mode: stat.mode,
+      owner: NO_OWNER,
+    });
+    if (!files.claimPipeData(pipe)) return;
+    const contents = readPipeContents(subject, pipe);
+    if (contents !== undefined) files.fifoContents.push(contents);
+  },
+};

@@ -1,0 +1,29 @@
+/** What every fd kind module gets to describe one fd, and what it provides. */
+import type * as fs from 'node:fs';
+import type { FileId } from '../../model';
+import type { Fd, Pid } from '../../sys/types';
+import type { FileSet } from '../file-set';
+
+export interface FdSubject {
+  pid: Pid;
+  fd: Fd;
+  /** The /proc/PID/fd/N link: a path, "pipe:[INO]", "socket:[INO]", "anon_inode:[eventfd]"... */
+  link: string;
+  /** stat(2) of what the fd points at. */
+  stat: fs.Stats;
+  /** The description's open(2) flags, without the fd's O_CLOEXEC. */
+  flags: number;
+  position: bigint;
+  files: FileSet;
+}
+
+export interface FdKind {
+  /** The fd type fdinfo-N.img gives fds of this kind (REG, PIPE, FIFO...). */
+  type: string;
+  matches(subject: FdSubject): boolean;
+  /** Adds the description, with id `id`, and whatever it shares, to `subject.files`. */
+  dump(subject: FdSubject, id: FileId): void;
+}
+
+/** /proc/PID/fd/N, which opens (or stats) what the fd points at. */
+export const fdPath = (subject: Pick<FdSubject, 'pid' | 'fd'>): string => `/proc/${subject.pid}/fd/${subject.fd}`;

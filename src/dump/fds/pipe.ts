@@ -1,0 +1,17 @@
+/** Anonymous pipes: each end's description, and the pipe's unread data once (pipes-data.img). */
+import type { FileId, PipeId } from '../../model';
+import { NO_OWNER, toOpenFlags } from '../file-set';
+import type { FdKind, FdSubject } from './kind';
+import { readPipeContents } from './pipe-data';
+
+export const pipes: FdKind = {
+  type: 'PIPE',
+  matches: ({ link }) => link.startsWith('pipe:['),
+  dump(subject: FdSubject, id: FileId): void {
+    const pipe = Number(subject.stat.ino) as PipeId;
+    subject.files.add({ kind: 'pipe', id, pipe, flags: toOpenFlags(subject.flags), owner: NO_OWNER });
+    if (!subject.files.claimPipeData(pipe)) return;
+    const contents = readPipeContents(subject, pipe);
+    if (contents !== undefined) subject.files.pipeContents.push(contents);
+  },
+};

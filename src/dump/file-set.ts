@@ -1,0 +1,90 @@
+/**
+ * The open file descriptions of a dump, each once: files.img entries with
+ * their ids, and what they share (pipe and FIFO data, ghost files). Fds of
+ * one description (dup'd, or inherited across fork) find it again through
+ * a pre-id of inode, position and flags, confirmed with kcmp(2).
+ */
+import type * as fs from 'node:fs';
+import { asFileId, OPEN_FLAG_BITS, type FileId, type FileRemap, type GhostFile, type OpenFile, type OpenFlags, type PipeContents, type RegularFile } from '../model';
+import { flags } from '../model/codecs';
+import { KcmpType } from '../sys/constants';
+import { kcmp } from '../sys/pidfd';
+import type { Fd, Pid } from '../sys/types';
+
+/** A description reached through an fd, to compare later fds against. */
+interface SeenDescription {
+  preId: string;
+  pid: Pid;
+  fd: Fd;
+  id: FileId;
+}
+
+const openFlags = flags(OPEN_FLAG_BITS);
+
+/** open(2) flags as the model keeps them. */
+export const toOpenFlags = (raw: number): OpenFlags => openFlags.read(raw);
+
+/** Owner fields of a file nobody asked SIGIO for (F_SETOWN). */
+export const NO_OWNER = { uid: 0, euid: 0, signal: 0, pidType: 0, pid: 0 };
+
+/** A path opened by the kernel for the task (executable, mapped file, cwd, root) as a regular-file description. */
+export function pathFile(id: FileId, path: string, stat: fs.Stats, rawFlags: number): RegularFile {
+  return {
+    kind: 'regular',
+    id,
+    path,
+    flags: toOpenFlags(rawFlags),
+    position: 0n,
+    size: stat.isFile() ? BigInt(stat.size) : undefined,
+    mode: stat.mode,
+    owner: NO_OWNER,
+  };
+}
+
+export class FileSet {
+  readonly files = new Map<FileId, OpenFile>();
+  readonly pipeContents: PipeContents[] = [];
+  readonly fifoContents: PipeContents[] = [];
+  readonly remaps: FileRemap[] = [];
+  readonly ghosts: GhostFile[] = [];
+  private readonly seen: SeenDescription[] = [];
+  private readonly byKey = new Map<string, FileId>();
+  private readonly pipesWithData = new Set<number>();
+
+  private nextId = 1;
+
+  newId(): FileId {
+    return asFileId(this.nextId++);
+  }
+
+  add(file: OpenFile): FileId {
+    this.files.set(file.id, file);
+    return file.id;
+  }
+
+  /** The description fd `fd` of `pid` points at, if an fd seen before points at it too. */
+  sharedDescription(pid: Pid, fd: Fd, preId: string): FileId | undefined {
+    const found = this.seen.find((seen) => seen.preId === preId && ((seen.pid === pid && seen.fd === fd) || kcmp(seen.pid, pid, KcmpType.File, seen.fd, fd) === 'equal'));
+    return found?.id;
+  }
+
+  remember(pid: Pid, fd: Fd, preId: string, id: FileId): void {
+    this.seen.push({ preId, pid, fd, id });
+  }
+
+  /** A description opened by path (not through an fd), once per key. */
+  byPath(key: string, create: (id: FileId) => OpenFile): FileId {
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const id = this.add(create(this.newId()));
+    this.byKey.set(key, id);
+    return id;
+  }
+
+  /** Whether the data of pipe `pipe` still has to be read (the first time it is met). */
+  claimPipeData(pipe: number): boolean {
+    if (this.pipesWithData.has(pipe)) return false;
+    this.pipesWithData.add(pipe);
+    return true;
+  }
+}

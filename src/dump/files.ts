@@ -1,0 +1,64 @@
+/**
+ * A task's fd table (fdinfo-N.img): each fd with its close-on-exec flag and
+ * the id of the open file description it points at. Descriptions are
+ * described by the module of their kind; a kind no module takes is refused.
+ */
+import * as fs from 'node:fs';
+import { AmberError } from '../errors';
+import { FD_FLAG_BITS, type FdEntry, type FdTable, type FileId } from '../model';
+import { flags } from '../model/codecs';
+import { readFdinfo } from '../proc/fdinfo';
+import { O_CLOEXEC } from '../sys/constants';
+import { asFd, type Fd, type Pid } from '../sys/types';
+import type { FileSet } from './file-set';
+import { fifos } from './fds/fifo';
+import { fdPath, type FdKind, type FdSubject } from './fds/kind';
+import { pipes } from './fds/pipe';
+import { regularFiles } from './fds/regular';
+import { describeUnsupported } from './fds/unsupported';
+
+/** Every kind of fd amber dumps; a new kind is one more module here. */
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, regularFiles];
+
+const fdFlags = flags(FD_FLAG_BITS);
+
+function openFds(pid: Pid): Fd[] {
+  return fs
+    .readdirSync(`/proc/${pid}/fd`)
+    .map((name) => asFd(Number(name)))
+    .sort((a, b) => a - b);
+}
+
+function subjectOf(pid: Pid, fd: Fd, files: FileSet): { subject: FdSubject; closeOnExec: boolean } {
+  const where = `task ${pid} fd ${fd}`;
+  try {
+    const link = fs.readlinkSync(fdPath({ pid, fd }));
+    const info = readFdinfo(pid, fd);
+    if (info.locks.length > 0) throw new AmberError(`${where}: file locks are not supported yet`);
+    const subject = { pid, fd, link, stat: fs.statSync(fdPath({ pid, fd })), flags: info.flags & ~O_CLOEXEC, position: info.pos, files };
+    return { subject, closeOnExec: (info.flags & O_CLOEXEC) !== 0 };
+  } catch (e) {
+    if (e instanceof AmberError) throw e;
+    throw new AmberError(`${where}: cannot inspect it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function dumpFd(pid: Pid, fd: Fd, files: FileSet): FdEntry {
+  const { subject, closeOnExec } = subjectOf(pid, fd, files);
+  const kind = FD_KINDS.find((candidate) => candidate.matches(subject));
+  if (kind === undefined) throw new AmberError(`task ${pid} fd ${fd}: ${describeUnsupported(subject)} is not supported yet`);
+  // The same inode, position and flags are likely one description; kcmp says for sure.
+  const preId = `${subject.stat.dev}:${subject.stat.ino}:${subject.position}:${subject.flags}`;
+  let id: FileId | undefined = files.sharedDescription(pid, fd, preId);
+  if (id === undefined) {
+    id = files.newId();
+    kind.dump(subject, id);
+    files.remember(pid, fd, preId, id);
+  }
+  return { fd, file: id, type: kind.type, flags: fdFlags.read(closeOnExec ? FD_FLAG_BITS.closeOnExec : 0) };
+}
+
+/** The fd table `tableId` as task `pid` sees it, adding its descriptions to `files`. */
+export function dumpFdTable(pid: Pid, tableId: number, files: FileSet): FdTable {
+  return { id: tableId, fds: openFds(pid).map((fd) => dumpFd(pid, fd, files)) };
+}

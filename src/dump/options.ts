@@ -1,0 +1,32 @@
+import type { DumpStats } from '../stats';
+import type { Pid } from '../sys/types';
+
+/** What `dump()` is asked to do; the CLI fills it from CRIU's options. */
+export interface DumpOptions {
+  /** Root of the tree to dump (-t/--tree). */
+  pid: Pid;
+  /** Directory the images go to (-D/--images-dir); created when missing. */
+  imagesDir: string;
+  /** -R/--leave-running: keep the tree running after a successful dump (default: kill it). */
+  leaveRunning: boolean;
+  /** --shell-job: the tree may belong to another session and use its terminal. */
+  shellJob: boolean;
+  /** --pidfile: where to write the root pid. */
+  pidfile?: string;
+  /** Called with pages done so far and in all, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What a successful dump reports. */
+export interface DumpResult {
+  tasks: number;
+  threads: number;
+  /** Pages written to pages-*.img. */
+  pagesWritten: number;
+  /** Milliseconds the tree was frozen. */
+  frozenMs: number;
+  /** Milliseconds of the whole dump. */
+  totalMs: number;
+  /** What stats-dump holds (timers in microseconds). */
+  stats: DumpStats;
+}
