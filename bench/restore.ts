@@ -1,0 +1,101 @@
+/**
+ * Speed of `amber restore -d`: a small single-threaded program, and a
+ * program with 1 GiB of random anonymous memory restored from tmpfs, next
+ * to the least any restorer pays for those bytes, measured in the same run:
+ * reading the same page image into fresh anonymous memory (page faults and
+ * copy). Each program is dumped once, then restored, killed and reaped
+ * again and again; the fastest of three runs after one warm-up counts.
+ *
+ *   node dist/bench/restore.js
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { dump } from '../src/dump';
+import { restore } from '../src/restore';
+import { SIGKILL } from '../src/sys/constants';
+import { kill } from '../src/sys/process';
+import { asPid } from '../src/sys/types';
+import { waitpid } from '../src/sys/wait';
+import { withPrograms, type StartProgram } from '../test/harness/programs';
+import { withScratchDir } from './lib/scratch';
+import { formatNumber, formatTable } from './lib/table';
+
+const RUNS = 3;
+const MIB = 1 << 20;
+const BIG_MIB = 1024;
+
+/** Seconds of the fastest of RUNS timed runs (after one warm-up) of `work`, each followed by `cleanUp` (untimed). */
+async function fastest(work: () => Promise<unknown>, cleanUp: () => void): Promise<number> {
+  let best = Infinity;
+  for (let run = 0; run <= RUNS; run++) {
+    const started = performance.now();
+    await work();
+    const seconds = (performance.now() - started) / 1000;
+    cleanUp();
+    if (run > 0) best = Math.min(best, seconds);
+  }
+  return best;
+}
+
+/** Dumps a dump-memory program of `mib` MiB into `images` and ends it, leaving its pid free. */
+async function dumpProgram(start: StartProgram, mib: number, images: string): Promise<number> {
+  const program = await start('dump-memory', [String(mib)]);
+  await dump({ pid: asPid(program.pid), imagesDir: images, leaveRunning: false, shellJob: false });
+  await program.kill({ freePid: true });
+  return program.pid;
+}
+
+/** The restored root is amber's child until amber exits: kill it and reap it, so its pid is free for the next run. */
+function endRestored(pid: number): void {
+  kill(pid, SIGKILL);
+  waitpid(pid, 0);
+}
+
+async function timeRestore(images: string, pid: number): Promise<number> {
+  return fastest(() => restore({ imagesDir: images, detached: true, shellJob: false }), () => endRestored(pid));
+}
+
+/** Reads every pages file of `images` into fresh anonymous memory: faulting it in and filling it. */
+function timeFreshFill(images: string): Promise<number> {
+  const files = fs.readdirSync(images).filter((name) => /^pages-\d+\.img$/.test(name)).map((name) => path.join(images, name));
+  const fill = async (): Promise<void> => {
+    for (const file of files) {
+      const size = fs.statSync(file).size;
+      const memory = Buffer.allocUnsafeSlow(size);
+      const fd = fs.openSync(file, 'r');
+      try {
+        for (let done = 0; done < size; ) done += fs.readSync(fd, memory, done, size - done, done);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+  };
+  return fastest(fill, () => undefined);
+}
+
+async function main(): Promise<void> {
+  const rows = await withScratchDir('amber-bench-restore', (dir) =>
+    withPrograms(async (start) => {
+      const smallImages = path.join(dir, 'small');
+      const smallSeconds = await timeRestore(smallImages, await dumpProgram(start, 0, smallImages));
+      const bigImages = path.join(dir, 'big');
+      const bigPid = await dumpProgram(start, BIG_MIB, bigImages);
+      const restoreSeconds = await timeRestore(bigImages, bigPid);
+      const fillSeconds = await timeFreshFill(bigImages);
+      const bytes = BIG_MIB * MIB;
+      const rate = (seconds: number): string => formatNumber(bytes / MIB / seconds);
+      return [
+        ['small program, restore -d', formatNumber(smallSeconds * 1000, 1), '', ''],
+        [`${BIG_MIB} MiB random anonymous, restore -d from tmpfs`, formatNumber(restoreSeconds * 1000, 1), rate(restoreSeconds), formatNumber(fillSeconds / restoreSeconds, 2)],
+        [`${BIG_MIB} MiB read into fresh anonymous memory (limit)`, formatNumber(fillSeconds * 1000, 1), rate(fillSeconds), '1.00'],
+      ];
+    }),
+  );
+  process.stdout.write(`${formatTable(['case', 'ms', 'MiB/s', 'speed / limit'], rows)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

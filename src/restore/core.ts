@@ -1,0 +1,124 @@
+/**
+ * A task's core state apart from registers: signal dispositions,
+ * personality and process flags, limits, interval timers, and per thread
+ * its name, signal mask, alternate signal stack, clear-tid address, robust
+ * futex list and rseq area.
+ */
+import * as fs from 'node:fs';
+import { AmberError } from '../errors';
+import { blockedSignals, type IntervalTimer, type Thread } from '../model';
+import { SIGKILL, SIGSTOP } from '../sys/constants';
+import { setRlimit } from '../sys/process';
+import * as ptrace from '../sys/ptrace';
+import { Syscall } from '../sys/syscall-numbers';
+import type { RestoringTask } from './context';
+import type { RemoteTask } from './remote-task';
+import { cString, writeArguments } from './scratch-layout';
+import { RestoreSyscall } from './syscalls';
+
+const PR_SET_NAME = 15;
+const PR_SET_CHILD_SUBREAPER = 36;
+/** struct sigaction as the kernel takes it: handler, flags, restorer, mask. */
+const KERNEL_SIGACTION_SIZE = 32;
+const SIGSET_SIZE = 8n;
+const HIGHEST_SIGNAL = 64;
+const ITIMERS = ['real', 'virtual', 'profiling'] as const;
+const RSEQ_REGISTER = 0n;
+
+/** Signal numbers in the order the image lists their dispositions: 1 to 64 without SIGKILL and SIGSTOP. */
+function signalsInImageOrder(): number[] {
+  return Array.from({ length: HIGHEST_SIGNAL }, (_, i) => i + 1).filter((signal) => signal !== SIGKILL && signal !== SIGSTOP);
+}
+
+/** Every disposition as the image has it; one it does not list is the default, never amber's own. */
+function restoreSignalActions(task: RestoringTask): void {
+  const actions = task.task.process.signalActions;
+  const signals = signalsInImageOrder();
+  if (actions.length > signals.length) throw new AmberError(`task ${task.task.pid}: has more signal dispositions than signals`);
+  signals.forEach((signal, i) => {
+    const action = actions.at(i);
+    const raw = Buffer.alloc(KERNEL_SIGACTION_SIZE);
+    if (action !== undefined) {
+      raw.writeBigUInt64LE(action.handler, 0);
+      raw.writeBigUInt64LE(action.flags, 8);
+      raw.writeBigUInt64LE(action.restorer, 16);
+      raw.writeBigUInt64LE(action.mask, 24);
+    }
+    const [address] = writeArguments(task.scratch, raw);
+    task.main.check(`setting the action of signal ${signal}`, Syscall.RtSigaction, BigInt(signal), address, 0n, SIGSET_SIZE);
+  });
+}
+
+function timerIsSet(timer: IntervalTimer): boolean {
+  return [timer.interval.seconds, timer.interval.microseconds, timer.remaining.seconds, timer.remaining.microseconds].some((value) => value !== 0n);
+}
+
+function restoreIntervalTimers(task: RestoringTask): void {
+  const timers = task.task.process.timers;
+  if (timers === undefined) return;
+  if (timers.posix.length > 0) throw new AmberError(`task ${task.task.pid}: restoring POSIX timers is not supported yet`);
+  ITIMERS.forEach((name, which) => {
+    const timer = timers[name];
+    if (!timerIsSet(timer)) return;
+    const value = Buffer.alloc(32);
+    [timer.interval.seconds, timer.interval.microseconds, timer.remaining.seconds, timer.remaining.microseconds].forEach((word, i) => value.writeBigInt64LE(word, 8 * i));
+    const [address] = writeArguments(task.scratch, value);
+    task.main.check(`setting its ${name} interval timer`, RestoreSyscall.Setitimer, BigInt(which), address, 0n);
+  });
+}
+
+/** `main` is the thread's own RemoteTask: these calls act on the calling thread. */
+function restoreThreadCore(task: RestoringTask, thread: Thread, main: RemoteTask): void {
+  ptrace.setSigmask(main.tid, blockedSignals(task.task, thread.tid));
+  const core = thread.core;
+  const name = core?.name ?? (main.tid === task.main.tid ? task.task.process.name : undefined);
+  if (name !== undefined) {
+    const [address] = writeArguments(task.scratch, cString(name));
+    main.check('setting its name', Syscall.Prctl, BigInt(PR_SET_NAME), address);
+  }
+  if (core === undefined) return;
+  if (core.seccompMode !== undefined && core.seccompMode !== 'disabled') throw new AmberError(`${main.name}: restoring seccomp filters is not supported yet`);
+  if (core.pendingSignals.length > 0) throw new AmberError(`${main.name}: restoring pending signals is not supported yet`);
+  if (core.signalStack !== undefined) {
+    const stack = Buffer.alloc(24);
+    stack.writeBigUInt64LE(core.signalStack.address, 0);
+    stack.writeInt32LE(core.signalStack.flags, 8);
+    stack.writeBigUInt64LE(core.signalStack.size, 16);
+    const [address] = writeArguments(task.scratch, stack);
+    main.check('setting its alternate signal stack', Syscall.Sigaltstack, address, 0n);
+  }
+  if (core.robustList !== 0n) main.check('setting its robust futex list', RestoreSyscall.SetRobustList, core.robustList, BigInt(core.robustListLength));
+  if (core.rseq !== undefined && core.rseq.area !== 0n) {
+    main.check('registering its rseq area', RestoreSyscall.Rseq, core.rseq.area, BigInt(core.rseq.size), RSEQ_REGISTER, BigInt(core.rseq.signature));
+  }
+  if (thread.cpu !== undefined) main.check('setting its clear-tid address', RestoreSyscall.SetTidAddress, thread.cpu.clearTidAddress);
+}
+
+/** Personality, child-subreaper flag and OOM score adjustment. */
+function restoreProcessFlags(task: RestoringTask): void {
+  const { personality, childSubreaper, oomScoreAdjust } = task.task.process;
+  task.main.check('setting its personality', RestoreSyscall.Personality, BigInt(personality));
+  if (childSubreaper === true) task.main.check('making it a child subreaper', Syscall.Prctl, BigInt(PR_SET_CHILD_SUBREAPER), 1n);
+  if (oomScoreAdjust !== undefined) fs.writeFileSync(`/proc/${task.task.pid}/oom_score_adj`, String(oomScoreAdjust));
+}
+
+/** amber restores tasks with its own credentials; other ones would be silently wrong, so they are refused for now. */
+function checkCredentials(task: RestoringTask, thread: Thread): void {
+  const creds = thread.core?.credentials;
+  if (creds === undefined) return;
+  const ids = [creds.uid, creds.euid, creds.suid, creds.fsuid, creds.gid, creds.egid, creds.sgid, creds.fsgid];
+  const own = [process.getuid?.(), process.getgid?.()];
+  if (ids.some((id, i) => id !== own[i < 4 ? 0 : 1])) throw new AmberError(`task ${task.task.pid} thread ${thread.tid}: restoring credentials other than amber's is not supported yet`);
+}
+
+export function restoreCore(task: RestoringTask): void {
+  task.task.threads.forEach((thread) => checkCredentials(task, thread));
+  const state = task.task.process;
+  if (state.pendingSignals.length > 0) throw new AmberError(`task ${task.task.pid}: restoring pending signals is not supported yet`);
+  restoreSignalActions(task);
+  restoreProcessFlags(task);
+  restoreIntervalTimers(task);
+  state.limits.forEach((limit, resource) => setRlimit(task.task.pid, resource, limit));
+  const remotes = [task.main, ...task.threads];
+  task.task.threads.forEach((thread, i) => restoreThreadCore(task, thread, remotes[i]));
+}

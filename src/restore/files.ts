@@ -1,0 +1,100 @@
+/**
+ * A task's fd table. Each open file description is opened once by amber
+ * and sent to every task that uses it over the fd channel (SCM_RIGHTS); the
+ * task receives it with an injected recvmsg and moves it to its number with
+ * dup3. Shared descriptions stay shared, across fds and across tasks.
+ */
+import { fdTableOf, findFile, type FdEntry, type FileId } from '../model';
+import { close } from '../sys/fd';
+import { sendmsg } from '../sys/socket';
+import type { Fd } from '../sys/types';
+import type { RestoreContext, RestoringTask } from './context';
+import { openDescription, type OpenContext, type OpenedFile } from './files/kinds';
+import { PipeSet } from './files/pipe';
+import { writeArguments } from './scratch-layout';
+import { RestoreSyscall } from './syscalls';
+
+const F_DUPFD = 0n;
+const F_SETFD = 2n;
+const O_CLOEXEC = 0o2000000n;
+const MSG_CMSG_CLOEXEC = 0x4000_0000n;
+/** struct msghdr, struct iovec and a cmsghdr with room for one int (CMSG_SPACE(4)). */
+const MSGHDR_SIZE = 56;
+const IOVEC_SIZE = 16;
+const CMSG_SPACE_ONE_FD = 24;
+const CMSG_DATA_OFFSET = 16;
+
+/** The descriptions amber opened for this restore, each once. */
+export class OpenDescriptions {
+  private readonly opened = new Map<FileId, OpenedFile>();
+  private readonly context: OpenContext;
+
+  constructor(restore: RestoreContext) {
+    this.context = { checkpoint: restore.checkpoint, pipes: new PipeSet() };
+  }
+
+  /** The description behind `id`, and whether this is its first user (which finishes it). */
+  get(id: FileId, user: string): { file: OpenedFile; first: boolean } {
+    const known = this.opened.get(id);
+    if (known !== undefined) return { file: known, first: false };
+    const file = openDescription(findFile(this.context.checkpoint, id), this.context, user);
+    this.opened.set(id, file);
+    return { file, first: true };
+  }
+
+  closeAll(): void {
+    const fds = new Set<Fd>([...[...this.opened.values()].map((file) => file.fd), ...this.context.pipes.fds()]);
+    for (const fd of fds) close(fd);
+    this.opened.clear();
+  }
+}
+
+/** Receives one fd from the channel in the task; returns its number there. */
+function receiveFd(task: RestoringTask, channelFd: bigint, user: string): bigint {
+  const [byte, control] = writeArguments(task.scratch, Buffer.alloc(1), Buffer.alloc(CMSG_SPACE_ONE_FD));
+  const iovec = Buffer.alloc(IOVEC_SIZE);
+  iovec.writeBigUInt64LE(byte, 0);
+  iovec.writeBigUInt64LE(1n, 8);
+  const iovecAddress = task.scratch.write(iovec, task.scratch.size - MSGHDR_SIZE - IOVEC_SIZE);
+  const header = Buffer.alloc(MSGHDR_SIZE);
+  header.writeBigUInt64LE(iovecAddress, 16);
+  header.writeBigUInt64LE(1n, 24);
+  header.writeBigUInt64LE(control, 32);
+  header.writeBigUInt64LE(BigInt(CMSG_SPACE_ONE_FD), 40);
+  const headerAddress = task.scratch.write(header, task.scratch.size - MSGHDR_SIZE);
+  task.main.check(`${user}: receiving it from amber`, RestoreSyscall.Recvmsg, channelFd, headerAddress, MSG_CMSG_CLOEXEC);
+  const offset = Number(control - task.scratch.address) + CMSG_DATA_OFFSET;
+  return BigInt(task.scratch.read(offset, 4).readInt32LE(0));
+}
+
+/** Moves the channel out of the way of the task's own fd numbers; returns where it is now. */
+function channelAbove(task: RestoringTask, fds: readonly FdEntry[]): bigint {
+  const channel = BigInt(task.channelFd);
+  const highest = fds.reduce((max, entry) => Math.max(max, entry.fd), -1);
+  if (!fds.some((entry) => BigInt(entry.fd) === channel)) return channel;
+  const moved = task.main.check('moving the fd channel aside', RestoreSyscall.Fcntl, channel, F_DUPFD, BigInt(highest + 1));
+  task.main.check('moving the fd channel aside', RestoreSyscall.Close, channel);
+  return moved;
+}
+
+/** Gives the task its fds, with their numbers and close-on-exec flags, and closes the channel in it. */
+export function restoreFds(context: RestoreContext, task: RestoringTask, descriptions: OpenDescriptions): void {
+  const fds = fdTableOf(context.checkpoint, task.task)?.fds ?? [];
+  const channelFd = channelAbove(task, fds);
+  for (const entry of fds) {
+    const user = `task ${task.task.pid} fd ${entry.fd}`;
+    const { file, first } = descriptions.get(entry.file, user);
+    sendmsg(context.channel, Buffer.from([0]), { fds: [file.fd] });
+    const received = receiveFd(task, channelFd, user);
+    const target = BigInt(entry.fd);
+    const closeOnExec = entry.flags.closeOnExec;
+    if (received === target) {
+      if (!closeOnExec) task.main.check(user, RestoreSyscall.Fcntl, target, F_SETFD, 0n);
+    } else {
+      task.main.check(`${user}: placing it`, RestoreSyscall.Dup3, received, target, closeOnExec ? O_CLOEXEC : 0n);
+      task.main.check(user, RestoreSyscall.Close, received);
+    }
+    if (first) file.finish?.(task, target);
+  }
+  task.main.check("closing amber's fd channel", RestoreSyscall.Close, channelFd);
+}

@@ -1,0 +1,39 @@
+/**
+ * How each kind of open file description is recreated on restore: opened
+ * by amber, then passed to every task that has an fd for it. A new kind is
+ * one module and one line in OPENERS.
+ */
+import { AmberError } from '../../errors';
+import type { Checkpoint, OpenFile } from '../../model';
+import type { Fd } from '../../sys/types';
+import type { RestoringTask } from '../context';
+import { openPipeEnd, type PipeSet } from './pipe';
+import { openRegularFile } from './regular';
+
+/** A description amber has open, and what remains to do in the first task that receives it. */
+export interface OpenedFile {
+  fd: Fd;
+  /** State that only the task can set on the description (the file position...), given the fd it has there. */
+  finish?: (task: RestoringTask, fdInTask: bigint) => void;
+}
+
+/** What openers share during one restore: the pipes made so far. */
+export interface OpenContext {
+  checkpoint: Checkpoint;
+  pipes: PipeSet;
+}
+
+/** `user` names the first fd that needs the description, for errors ("task 12 fd 3"). */
+type Opener = (file: OpenFile, context: OpenContext, user: string) => OpenedFile;
+
+const OPENERS: Partial<Record<OpenFile['kind'], Opener>> = {
+  regular: (file, context, user) => openRegularFile(file as Extract<OpenFile, { kind: 'regular' }>, context, user),
+  pipe: (file, context) => openPipeEnd(file as Extract<OpenFile, { kind: 'pipe' }>, context),
+};
+
+export function openDescription(file: OpenFile, context: OpenContext, user: string): OpenedFile {
+  const opener = OPENERS[file.kind];
+  const kind = file.kind === 'other' ? file.type : file.kind;
+  if (opener === undefined) throw new AmberError(`${user}: restoring ${kind} files is not supported yet (file id ${file.id})`);
+  return opener(file, context, user);
+}

@@ -1,0 +1,136 @@
+/**
+ * `restore()`: recreates a checkpointed process tree as amber's tracees
+ * (see tree.ts), gives each task its memory, files and core state by
+ * syscall injection, and lets the whole tree go at once. A restore that
+ * fails kills every task it created.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AmberError } from '../errors';
+import { logger } from '../log/logger';
+import { readCheckpoint, type Checkpoint, type Thread } from '../model';
+import { readMaps } from '../proc/maps';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM } from '../sys/constants';
+import { close } from '../sys/fd';
+import { socketpair } from '../sys/socket';
+import { Syscall } from '../sys/syscall-numbers';
+import type { Address, Pid } from '../sys/types';
+import { waitpid } from '../sys/wait';
+import type { RestoreContext, RestoringTask } from './context';
+import { restoreCore } from './core';
+import { OpenDescriptions, restoreFds } from './files';
+import { restoreFsState } from './fs-state';
+import { restoreMemory } from './memory';
+import type { RestoreOptions, RestoreResult } from './options';
+import { finalRegisters, restoreFpu } from './registers';
+import { freeStretch } from './scratch-layout';
+import type { RemoteTask } from './remote-task';
+import { createTree, killCreated } from './tree';
+
+export type { RestoreOptions, RestoreResult } from './options';
+
+const log = logger('restore');
+
+/** An address free in amber (which the root copies) and in every address space of the checkpoint. */
+function scratchAddressFor(checkpoint: Checkpoint): Address {
+  return freeStretch(
+    readMaps(process.pid as Pid),
+    checkpoint.tasks.flatMap((task) => task.memory?.vmas ?? []),
+  );
+}
+
+/** Gives a thread its CPU state; its registers apply when it leaves its stop. */
+function setCpuState(remote: RemoteTask, thread: Thread): void {
+  const regs = finalRegisters(thread.cpu, remote.name);
+  if (thread.cpu !== undefined) restoreFpu(remote.tid, thread.cpu.fpu);
+  remote.setRegisters(regs);
+}
+
+/** The main thread's last injected syscall removes the scratch page; every thread's own registers apply from there. */
+function release(task: RestoringTask): void {
+  const { main, scratch, threads } = task;
+  const [mainThread, ...others] = task.task.threads;
+  others.forEach((thread, i) => setCpuState(threads[i], thread));
+  main.check('removing its scratch page', Syscall.Munmap, scratch.address, BigInt(scratch.size));
+  setCpuState(main, mainThread);
+}
+
+/** Processes sharing an fd table (clone with CLONE_FILES but not CLONE_THREAD) would each get a copy: refused for now. */
+function checkOwnFdTables(checkpoint: Checkpoint): void {
+  const users = new Map<number, Pid>();
+  for (const task of checkpoint.tasks) {
+    const table = task.ids?.files;
+    if (table === undefined) continue;
+    const other = users.get(table);
+    if (other !== undefined) throw new AmberError(`task ${task.pid}: shares its fd table with task ${other}, which amber cannot restore yet`);
+    users.set(table, task.pid);
+  }
+}
+
+function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'imagesDir'>): { live: RestoringTask[]; pages: number } {
+  checkOwnFdTables(context.checkpoint);
+  const live = createTree(context, options.shellJob);
+  log.info(() => `created ${context.created.length} tasks and threads`);
+  let pages = 0;
+  live.forEach((task, i) => {
+    pages += restoreMemory(context.checkpoint, context.imagesDir, task);
+    options.onProgress?.(i + 1, live.length);
+  });
+  const descriptions = new OpenDescriptions(context);
+  try {
+    for (const task of live) {
+      restoreFsState(context.checkpoint, task);
+      restoreFds(context, task, descriptions);
+    }
+  } finally {
+    descriptions.closeAll();
+  }
+  for (const task of live) restoreCore(task);
+  for (const task of live) release(task);
+  // Children first: a parent that runs early finds them all there.
+  for (const task of [...live].reverse()) {
+    for (const thread of [task.main, ...task.threads]) thread.detach();
+  }
+  return { live, pages };
+}
+
+/** Waits for the root task (amber's child) to end. */
+function waitForRoot(pid: Pid): RestoreResult['exit'] {
+  for (;;) {
+    const result = waitpid(pid, 0);
+    if (result === null) continue;
+    const { status } = result;
+    if (status.kind === 'exited') return { code: status.code };
+    if (status.kind === 'signaled') return { signal: status.signal };
+  }
+}
+
+/** Restores the checkpoint in `options.imagesDir`. */
+export async function restore(options: RestoreOptions): Promise<RestoreResult> {
+  return restoreCheckpoint(await readCheckpoint(path.resolve(options.imagesDir)), options);
+}
+
+/** Restores a checkpoint already read (or built); its page images are read from checkpoint.rawImages.directory. */
+export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreOptions, 'imagesDir'>): RestoreResult {
+  const started = performance.now();
+  const imagesDir = path.resolve(checkpoint.rawImages.directory);
+  if (checkpoint.tasks.length === 0) throw new AmberError(`${imagesDir}: the checkpoint has no tasks`);
+  const [channel, taskChannel] = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
+  const context: RestoreContext = { checkpoint, imagesDir, scratchAddress: scratchAddressFor(checkpoint), channel, taskChannel, created: [] };
+  let restored;
+  try {
+    restored = restoreTasks(context, options);
+  } catch (e) {
+    killCreated(context.created);
+    throw e;
+  } finally {
+    close(channel);
+    close(taskChannel);
+  }
+  const rootPid = checkpoint.tasks[0].pid;
+  if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${rootPid}`);
+  const result: RestoreResult = { rootPid, tasks: checkpoint.tasks.length, pagesRestored: restored.pages, totalMs: performance.now() - started };
+  if (!options.detached) result.exit = waitForRoot(rootPid);
+  return result;
+}

@@ -1,0 +1,26 @@
+/** What `restore()` is asked to do; the CLI fills it from CRIU's options. */
+export interface RestoreOptions {
+  /** Directory the images are read from (-D/--images-dir). */
+  imagesDir: string;
+  /** -d/--restore-detached: return once the tree runs instead of waiting for the root task. */
+  detached: boolean;
+  /** --shell-job: restore into the current session and terminal. */
+  shellJob: boolean;
+  /** --pidfile: the root task's pid is written here once the tree runs. */
+  pidfile?: string;
+  /** Called with the tasks whose memory is restored so far and the live tasks in all. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** How the restored root task ended (when not detached) or where it runs (detached). */
+export interface RestoreResult {
+  rootPid: number;
+  /** Processes of the tree, zombies included (threads not counted). */
+  tasks: number;
+  /** Pages read from the page images into the tasks. */
+  pagesRestored: number;
+  /** From reading the images to the whole tree running. */
+  totalMs: number;
+  /** Without --restore-detached: how the root task ended. */
+  exit?: { code: number } | { signal: number };
+}

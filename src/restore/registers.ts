@@ -1,0 +1,93 @@
+/**
+ * A thread's CPU state: FPU/SSE/AVX state into its XSAVE area, and the
+ * general registers it resumes with.
+ */
+import { AmberError } from '../errors';
+import type { CpuState, FpuState } from '../model';
+import { NoteType } from '../sys/constants';
+import * as ptrace from '../sys/ptrace';
+import { asRegister, asSigned, type GpRegs } from '../sys/regs';
+import type { Tid } from '../sys/types';
+
+/** Kernel-internal results of a syscall that a signal interrupted (include/linux/errno.h). */
+const ERESTARTSYS = -512n;
+const ERESTARTNOINTR = -513n;
+const ERESTARTNOHAND = -514n;
+const ERESTART_RESTARTBLOCK = -516n;
+const RESTART_SYSCALL = 219n;
+const SYSCALL_INSTRUCTION_LENGTH = 2n;
+/** The legacy FXSAVE region and the XSAVE header (Intel SDM vol. 1, 13.4). */
+const LEGACY_SIZE = 512;
+const XSTATE_BV_OFFSET = 512;
+/** Where the upper halves of YMM0-15 sit in the standard (non-compacted) format ptrace uses. */
+const YMM_UPPER_OFFSET = 576;
+/** x87, SSE and AVX: the components amber writes; the others start in their initial state. */
+const WRITTEN_COMPONENTS = 0x7n;
+
+/**
+ * The registers the thread resumes with. A thread dumped inside a syscall
+ * that a signal interrupted would have had the kernel restart it; the
+ * restored thread restarts it itself: back to the syscall instruction with
+ * the syscall number, or restart_syscall for one that restarts through its
+ * restart block (the block is gone, so that call ends with EINTR).
+ */
+export function resumeRegisters(saved: GpRegs): GpRegs {
+  const regs = { ...saved };
+  const result = asSigned(saved.rax);
+  const inSyscall = asSigned(saved.orig_rax) >= 0n;
+  if (inSyscall && (result === ERESTARTSYS || result === ERESTARTNOINTR || result === ERESTARTNOHAND)) {
+    regs.rax = saved.orig_rax;
+    regs.rip = saved.rip - SYSCALL_INSTRUCTION_LENGTH;
+  } else if (inSyscall && result === ERESTART_RESTARTBLOCK) {
+    regs.rax = RESTART_SYSCALL;
+    regs.rip = saved.rip - SYSCALL_INSTRUCTION_LENGTH;
+  }
+  regs.orig_rax = asRegister(-1n);
+  return regs;
+}
+
+function writeWords(target: Buffer, offset: number, words: readonly number[]): void {
+  words.forEach((word, i) => target.writeUInt32LE(word >>> 0, offset + 4 * i));
+}
+
+function fillLegacyRegion(area: Buffer, fpu: FpuState): void {
+  area.fill(0, 0, LEGACY_SIZE);
+  area.writeUInt16LE(fpu.controlWord, 0);
+  area.writeUInt16LE(fpu.statusWord, 2);
+  area.writeUInt16LE(fpu.tagWord, 4);
+  area.writeUInt16LE(fpu.lastOpcode, 6);
+  area.writeBigUInt64LE(fpu.lastInstruction, 8);
+  area.writeBigUInt64LE(fpu.lastOperand, 16);
+  area.writeUInt32LE(fpu.mxcsr, 24);
+  area.writeUInt32LE(fpu.mxcsrMask, 28);
+  writeWords(area, 32, fpu.x87Registers);
+  writeWords(area, 160, fpu.xmmRegisters);
+}
+
+/** Writes the FPU state into the thread's XSAVE area (read first, so its layout is this CPU's). */
+export function restoreFpu(tid: Tid, fpu: FpuState): void {
+  const area = ptrace.getXstate(tid);
+  if (area.length < YMM_UPPER_OFFSET) {
+    const legacy = Buffer.alloc(LEGACY_SIZE);
+    fillLegacyRegion(legacy, fpu);
+    ptrace.setRegset(tid, NoteType.PrFpReg, legacy);
+    return;
+  }
+  fillLegacyRegion(area, fpu);
+  const components = (fpu.xsave?.components ?? 0x3n) & WRITTEN_COMPONENTS;
+  area.writeBigUInt64LE(components, XSTATE_BV_OFFSET);
+  const ymm = fpu.xsave?.ymmUpper ?? [];
+  if (ymm.length > 0) {
+    if (area.length < YMM_UPPER_OFFSET + 4 * ymm.length) throw new AmberError(`thread ${tid}: this CPU's XSAVE area has no room for AVX state`);
+    writeWords(area, YMM_UPPER_OFFSET, ymm);
+  }
+  ptrace.setXstate(tid, area);
+}
+
+/** The thread's final CPU state; registers take effect when it next returns to user space. */
+export function finalRegisters(cpu: CpuState | undefined, who: string): GpRegs {
+  if (cpu === undefined) throw new AmberError(`${who}: the checkpoint has no CPU state for it`);
+  if (cpu.registerMode === 'COMPAT') throw new AmberError(`${who}: restoring 32-bit tasks is not supported`);
+  return resumeRegisters(cpu.registers);
+}
+

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { writeCheckpoint, type Checkpoint } from '../../src/model';
+import { exitingCheckpoint, signallingCheckpoint } from './synthetic';
+import { freePid } from './pids';
+
+const AMBER = path.resolve(__dirname, '../../src/cli/main.js');
+
+async function withCheckpointOnDisk(checkpoint: Checkpoint, body: (dir: string) => void): Promise<void> {
+  const dir = checkpoint.rawImages.directory;
+  try {
+    await writeCheckpoint(checkpoint, dir);
+    body(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('amber restore DIR waits for the root task and exits with its exit code', async () => {
+  await withCheckpointOnDisk(exitingCheckpoint(freePid(), 42), (dir) => {
+    const run = spawnSync(process.execPath, [AMBER, 'restore', dir], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run.status, 42, run.stderr);
+  });
+});
+
+test('amber restore DIR dies of the signal that killed the root task', async () => {
+  await withCheckpointOnDisk(signallingCheckpoint(freePid(), 15), (dir) => {
+    const run = spawnSync(process.execPath, [AMBER, 'restore', dir], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run.signal, 'SIGTERM', run.stderr);
+  });
+});
+
+test('amber restore -D DIR -d --pidfile F returns once the tree runs and names its root in F', async () => {
+  const pid = freePid();
+  await withCheckpointOnDisk(exitingCheckpoint(pid, 3), (dir) => {
+    const run = spawnSync(process.execPath, [AMBER, 'restore', '-D', dir, '-d', '--pidfile', 'restored.pid'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'restored.pid'), 'utf8'), String(pid));
+  });
+});
+
+test('amber restore into a pid in use fails with one line on stderr', async () => {
+  await withCheckpointOnDisk(exitingCheckpoint(process.pid, 3), (dir) => {
+    const run = spawnSync(process.execPath, [AMBER, 'restore', dir], { encoding: 'utf8', timeout: 10_000 });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr.trim(), new RegExp(`^[^\\n]*task ${process.pid}: cannot take pid ${process.pid}: it is in use$`));
+  });
+});

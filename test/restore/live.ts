@@ -1,0 +1,21 @@
+/** What a test compares of a live process before dump and after restore. */
+import * as fs from 'node:fs';
+
+/** /proc/PID/maps as lines. */
+export function mapsOf(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/maps`, 'utf8').trim().split('\n');
+}
+
+/** Each fd of the process with what it points at and its flags line from fdinfo. */
+export function fdsOf(pid: number): string[] {
+  return fs
+    .readdirSync(`/proc/${pid}/fd`)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((fd) => {
+      const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+      const fields = info.split('\n').filter((line) => /^(pos|flags):/.test(line));
+      return `${fd} ${target.replace(/\[\d+\]$/, '')} ${fields.join(' ')}`;
+    });
+}
