@@ -12,7 +12,7 @@ test('a thread stopped inside an rseq critical section is still aborted out of i
   const pid = asPid(program.pid);
   const rseqCs = { addr: BigInt(program.infoValue('rseq_cs')), len: 8 };
   let injected = 0;
-  for (let attempt = 0; attempt < 20 && injected < 3; attempt++) {
+  for (let attempt = 0; attempt < 300 && injected < 3; attempt++) {
     seizeAndStop(pid, asTid(pid));
     try {
       const before = readTaskMemory(pid, [rseqCs]);
