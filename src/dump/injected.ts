@@ -5,15 +5,8 @@
  */
 import type { TlsDescriptor } from '../model';
 import type { InjectionSession } from '../sys/inject';
+import { Syscall } from '../sys/syscall-numbers';
 import type { Address } from '../sys/types';
-
-/** x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl) used only here. */
-enum ExtraSyscall {
-  Brk = 12,
-  Prctl = 157,
-  GetThreadArea = 211,
-  GetRobustList = 274,
-}
 
 const PR_GET_SECUREBITS = 27;
 const PR_GET_THP_DISABLE = 42;
@@ -54,7 +47,7 @@ export function readTlsDescriptors(session: InjectionSession): TlsDescriptor[] {
     const request = Buffer.alloc(USER_DESC_SIZE);
     request.writeUInt32LE(slot, 0);
     // Kernels without IA32 emulation have neither set_thread_area nor get_thread_area: every slot is empty.
-    if (session.syscall(ExtraSyscall.GetThreadArea, scratch.write(request)) === -BigInt(ENOSYS)) return emptyDescriptor(slot);
+    if (session.syscall(Syscall.GetThreadArea, scratch.write(request)) === -BigInt(ENOSYS)) return emptyDescriptor(slot);
     return parseUserDesc(scratch.read(0, USER_DESC_SIZE));
   });
 }
@@ -66,21 +59,21 @@ export interface RobustList {
 
 export function readRobustList(session: InjectionSession): RobustList {
   const scratch = session.scratch();
-  session.check(ExtraSyscall.GetRobustList, 0n, scratch.address, scratch.address + 8n);
+  session.check(Syscall.GetRobustList, 0n, scratch.address, scratch.address + 8n);
   const raw = scratch.read(0, 16);
   return { head: raw.readBigUInt64LE(0), length: Number(raw.readBigUInt64LE(8)) };
 }
 
 /** brk(0) changes nothing and returns the current break. */
 export function readProgramBreak(session: InjectionSession): Address {
-  return session.check(ExtraSyscall.Brk, 0n);
+  return session.check(Syscall.Brk, 0n);
 }
 
 export function readSecurebits(session: InjectionSession): number {
-  return Number(session.check(ExtraSyscall.Prctl, BigInt(PR_GET_SECUREBITS)));
+  return Number(session.check(Syscall.Prctl, BigInt(PR_GET_SECUREBITS)));
 }
 
 /** prctl(PR_SET_THP_DISABLE) state of the task. */
 export function readThpDisabled(session: InjectionSession): boolean {
-  return session.check(ExtraSyscall.Prctl, BigInt(PR_GET_THP_DISABLE)) !== 0n;
+  return session.check(Syscall.Prctl, BigInt(PR_GET_THP_DISABLE)) !== 0n;
 }

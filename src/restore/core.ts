@@ -14,7 +14,6 @@ import { Syscall } from '../sys/syscall-numbers';
 import type { RestoringTask } from './context';
 import type { RemoteTask } from './remote-task';
 import { cString, writeArguments } from './scratch-layout';
-import { RestoreSyscall } from './syscalls';
 
 const PR_SET_NAME = 15;
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -63,7 +62,7 @@ function restoreIntervalTimers(task: RestoringTask): void {
     const value = Buffer.alloc(32);
     [timer.interval.seconds, timer.interval.microseconds, timer.remaining.seconds, timer.remaining.microseconds].forEach((word, i) => value.writeBigInt64LE(word, 8 * i));
     const [address] = writeArguments(task.scratch, value);
-    task.main.check(`setting its ${name} interval timer`, RestoreSyscall.Setitimer, BigInt(which), address, 0n);
+    task.main.check(`setting its ${name} interval timer`, Syscall.Setitimer, BigInt(which), address, 0n);
   });
 }
 
@@ -87,17 +86,17 @@ function restoreThreadCore(task: RestoringTask, thread: Thread, main: RemoteTask
     const [address] = writeArguments(task.scratch, stack);
     main.check('setting its alternate signal stack', Syscall.Sigaltstack, address, 0n);
   }
-  if (core.robustList !== 0n) main.check('setting its robust futex list', RestoreSyscall.SetRobustList, core.robustList, BigInt(core.robustListLength));
+  if (core.robustList !== 0n) main.check('setting its robust futex list', Syscall.SetRobustList, core.robustList, BigInt(core.robustListLength));
   if (core.rseq !== undefined && core.rseq.area !== 0n) {
-    main.check('registering its rseq area', RestoreSyscall.Rseq, core.rseq.area, BigInt(core.rseq.size), RSEQ_REGISTER, BigInt(core.rseq.signature));
+    main.check('registering its rseq area', Syscall.Rseq, core.rseq.area, BigInt(core.rseq.size), RSEQ_REGISTER, BigInt(core.rseq.signature));
   }
-  if (thread.cpu !== undefined) main.check('setting its clear-tid address', RestoreSyscall.SetTidAddress, thread.cpu.clearTidAddress);
+  if (thread.cpu !== undefined) main.check('setting its clear-tid address', Syscall.SetTidAddress, thread.cpu.clearTidAddress);
 }
 
 /** Personality, child-subreaper flag and OOM score adjustment. */
 function restoreProcessFlags(task: RestoringTask): void {
   const { personality, childSubreaper, oomScoreAdjust } = task.task.process;
-  task.main.check('setting its personality', RestoreSyscall.Personality, BigInt(personality));
+  task.main.check('setting its personality', Syscall.Personality, BigInt(personality));
   if (childSubreaper === true) task.main.check('making it a child subreaper', Syscall.Prctl, BigInt(PR_SET_CHILD_SUBREAPER), 1n);
   if (oomScoreAdjust !== undefined) fs.writeFileSync(`/proc/${task.task.pid}/oom_score_adj`, String(oomScoreAdjust));
 }

@@ -4,6 +4,7 @@
  * task receives it with an injected recvmsg and moves it to its number with
  * dup3. Shared descriptions stay shared, across fds and across tasks.
  */
+import { Syscall } from '../sys/syscall-numbers';
 import { fdTableOf, findFile, type FdEntry, type FileId } from '../model';
 import { close } from '../sys/fd';
 import { sendmsg } from '../sys/socket';
@@ -12,7 +13,6 @@ import type { RestoreContext, RestoringTask } from './context';
 import { openDescription, type OpenContext, type OpenedFile } from './files/kinds';
 import { PipeSet } from './files/pipe';
 import { writeArguments } from './scratch-layout';
-import { RestoreSyscall } from './syscalls';
 
 const F_DUPFD = 0n;
 const F_SETFD = 2n;
@@ -62,7 +62,7 @@ function receiveFd(task: RestoringTask, channelFd: bigint, user: string): bigint
   header.writeBigUInt64LE(control, 32);
   header.writeBigUInt64LE(BigInt(CMSG_SPACE_ONE_FD), 40);
   const headerAddress = task.scratch.write(header, task.scratch.size - MSGHDR_SIZE);
-  task.main.check(`${user}: receiving it from amber`, RestoreSyscall.Recvmsg, channelFd, headerAddress, MSG_CMSG_CLOEXEC);
+  task.main.check(`${user}: receiving it from amber`, Syscall.Recvmsg, channelFd, headerAddress, MSG_CMSG_CLOEXEC);
   const offset = Number(control - task.scratch.address) + CMSG_DATA_OFFSET;
   return BigInt(task.scratch.read(offset, 4).readInt32LE(0));
 }
@@ -72,8 +72,8 @@ function channelAbove(task: RestoringTask, fds: readonly FdEntry[]): bigint {
   const channel = BigInt(task.channelFd);
   const highest = fds.reduce((max, entry) => Math.max(max, entry.fd), -1);
   if (!fds.some((entry) => BigInt(entry.fd) === channel)) return channel;
-  const moved = task.main.check('moving the fd channel aside', RestoreSyscall.Fcntl, channel, F_DUPFD, BigInt(highest + 1));
-  task.main.check('moving the fd channel aside', RestoreSyscall.Close, channel);
+  const moved = task.main.check('moving the fd channel aside', Syscall.Fcntl, channel, F_DUPFD, BigInt(highest + 1));
+  task.main.check('moving the fd channel aside', Syscall.Close, channel);
   return moved;
 }
 
@@ -89,12 +89,12 @@ export function restoreFds(context: RestoreContext, task: RestoringTask, descrip
     const target = BigInt(entry.fd);
     const closeOnExec = entry.flags.closeOnExec;
     if (received === target) {
-      if (!closeOnExec) task.main.check(user, RestoreSyscall.Fcntl, target, F_SETFD, 0n);
+      if (!closeOnExec) task.main.check(user, Syscall.Fcntl, target, F_SETFD, 0n);
     } else {
-      task.main.check(`${user}: placing it`, RestoreSyscall.Dup3, received, target, closeOnExec ? O_CLOEXEC : 0n);
-      task.main.check(user, RestoreSyscall.Close, received);
+      task.main.check(`${user}: placing it`, Syscall.Dup3, received, target, closeOnExec ? O_CLOEXEC : 0n);
+      task.main.check(user, Syscall.Close, received);
     }
     if (first) file.finish?.(task, target);
   }
-  task.main.check("closing amber's fd channel", RestoreSyscall.Close, channelFd);
+  task.main.check("closing amber's fd channel", Syscall.Close, channelFd);
 }

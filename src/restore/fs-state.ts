@@ -1,8 +1,8 @@
 /** A task's working directory, root and umask. */
+import { Syscall } from '../sys/syscall-numbers';
 import type { Checkpoint } from '../model';
 import type { RestoringTask } from './context';
 import { cString, writeArguments } from './scratch-layout';
-import { RestoreSyscall } from './syscalls';
 import { regularFilePath } from './task-files';
 
 export function restoreFsState(checkpoint: Checkpoint, task: RestoringTask): void {
@@ -12,10 +12,10 @@ export function restoreFsState(checkpoint: Checkpoint, task: RestoringTask): voi
   const root = regularFilePath(checkpoint, state.root, `${user} root`);
   if (root !== '/') {
     const [rootAddress] = writeArguments(task.scratch, cString(root));
-    task.main.check(`changing its root to ${root}`, RestoreSyscall.Chroot, rootAddress);
+    task.main.check(`changing its root to ${root}`, Syscall.Chroot, rootAddress);
   }
   const cwd = regularFilePath(checkpoint, state.cwd, `${user} cwd`);
   const [cwdAddress] = writeArguments(task.scratch, cString(cwd));
-  task.main.check(`changing its directory to ${cwd}`, RestoreSyscall.Chdir, cwdAddress);
-  task.main.check('setting its umask', RestoreSyscall.Umask, BigInt(state.umask));
+  task.main.check(`changing its directory to ${cwd}`, Syscall.Chdir, cwdAddress);
+  task.main.check('setting its umask', Syscall.Umask, BigInt(state.umask));
 }

@@ -15,7 +15,6 @@ import type { Address } from '../sys/types';
 import type { RestoringTask } from './context';
 import { writeArguments } from './scratch-layout';
 import { isSpecialImageVma, liveSpecialMappings, placeSpecialMappings } from './special-mappings';
-import { RestoreSyscall } from './syscalls';
 import { closeInTask, openInTask, regularFilePath } from './task-files';
 
 const PAGE = BigInt(PAGE_SIZE);
@@ -118,7 +117,7 @@ function fillPages(imagesDir: string, task: RestoringTask, pageMap: PageMap, map
     for (let done = 0n; done < length; ) {
       const chunk = length - done < BigInt(MAX_READ) ? length - done : BigInt(MAX_READ);
       const where = `reading pages ${hex(range.address + done)}-${hex(range.address + length)} from ${image}`;
-      const read = task.main.check(where, RestoreSyscall.Pread64, fd, range.address + done, chunk, BigInt(offsetPages) * PAGE + done);
+      const read = task.main.check(where, Syscall.Pread64, fd, range.address + done, chunk, BigInt(offsetPages) * PAGE + done);
       if (read === 0n) throw new AmberError(`task ${task.task.pid}: ${image} ends before the pages of ${hex(range.address + done)}`);
       done += read;
     }
@@ -132,7 +131,7 @@ function fillPages(imagesDir: string, task: RestoringTask, pageMap: PageMap, map
 function adviseVma(task: RestoringTask, vma: Vma): void {
   const advice = vma.madvise ?? 0n;
   for (let bit = 0n; advice >> bit !== 0n; bit++) {
-    if ((advice >> bit) & 1n) task.main.check(`advising ${hex(vma.start)}-${hex(vma.end)}`, RestoreSyscall.Madvise, vma.start, vma.end - vma.start, bit);
+    if ((advice >> bit) & 1n) task.main.check(`advising ${hex(vma.start)}-${hex(vma.end)}`, Syscall.Madvise, vma.start, vma.end - vma.start, bit);
   }
 }
 
@@ -180,7 +179,7 @@ export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: R
   const pages = pageMap === undefined ? 0 : fillPages(imagesDir, task, pageMap, vmas);
   vmas.forEach((vma, i) => {
     const prot = protectionBits(vma);
-    if (prot !== prots[i]) task.main.check(`protecting ${hex(vma.start)}-${hex(vma.end)}`, RestoreSyscall.Mprotect, vma.start, vma.end - vma.start, BigInt(prot));
+    if (prot !== prots[i]) task.main.check(`protecting ${hex(vma.start)}-${hex(vma.end)}`, Syscall.Mprotect, vma.start, vma.end - vma.start, BigInt(prot));
     adviseVma(task, vma);
   });
   setMmMap(task, memory, files.get(memory.executable) ?? -1n);

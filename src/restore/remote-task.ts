@@ -5,6 +5,8 @@
  * dropped, fork and clone events are followed, and the thread's final
  * registers are set at the exit of its last injected syscall.
  */
+import { Syscall } from '../sys/syscall-numbers';
+import { syscallName } from '../sys/inject';
 import { AmberError } from '../errors';
 import { readMaps } from '../proc/maps';
 import { isSyscallError } from '../sys/native';
@@ -14,7 +16,6 @@ import { asRegister, asSigned, parseGpRegs, serializeGpRegs, type GpRegisterName
 import { describeTask, ptraceFailure, waitForStop, type ThreadStop } from '../sys/thread-stop';
 import type { Address, Pid, Tid } from '../sys/types';
 import { readTaskMemory } from '../sys/vm';
-import { RestoreSyscall, restoreSyscallName } from './syscalls';
 
 const ARGUMENT_REGISTERS: readonly GpRegisterName[] = ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'];
 const SYSCALL_INSTRUCTION = Buffer.from([0x0f, 0x05]);
@@ -64,7 +65,7 @@ export class RemoteTask {
   /** Like `syscall`, but a failure is an AmberError naming the task, the syscall and `what` it was for. */
   check(what: string, nr: number, ...args: bigint[]): bigint {
     const result = this.syscall(nr, ...args);
-    if (result < 0n && result > -4096n) throw new AmberError(`${this.name}: ${what}: ${restoreSyscallName(nr)} failed: ${errnoName(Number(-result))}`);
+    if (result < 0n && result > -4096n) throw new AmberError(`${this.name}: ${what}: ${syscallName(nr)} failed: ${errnoName(Number(-result))}`);
     return result;
   }
 
@@ -81,7 +82,7 @@ export class RemoteTask {
 
   /** Runs exit_group(code), which does not return, and lets the thread go to its end. */
   exitWith(code: number): void {
-    const regs = this.injectedRegs(RestoreSyscall.ExitGroup, [BigInt(code)]);
+    const regs = this.injectedRegs(Syscall.ExitGroup, [BigInt(code)]);
     this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, regs));
     this.step('PTRACE_CONT', () => ptrace.cont(this.tid, 0));
   }
@@ -119,7 +120,7 @@ export class RemoteTask {
       if (stop.kind === 'ptrace-event') this.forked = Number(this.step('PTRACE_GETEVENTMSG', () => ptrace.getEventMsg(this.tid))) as Tid;
       else dropped++;
     }
-    throw new AmberError(`${this.name}: kept receiving signals before the ${when} of injected ${restoreSyscallName(nr)}`);
+    throw new AmberError(`${this.name}: kept receiving signals before the ${when} of injected ${syscallName(nr)}`);
   }
 
   private nextStop(): ThreadStop {

@@ -11,7 +11,6 @@ import { Syscall } from '../sys/syscall-numbers';
 import type { Address } from '../sys/types';
 import type { RestoringTask } from './context';
 import { freeStretch } from './scratch-layout';
-import { RestoreSyscall } from './syscalls';
 
 const MREMAP_MAYMOVE = 1;
 const MREMAP_FIXED = 2;
@@ -60,7 +59,7 @@ function plannedMoves(task: RestoringTask, live: readonly LiveVma[], image: read
 
 function move(task: RestoringTask, step: Move, from: Address, to: Address): void {
   const flags = BigInt(MREMAP_MAYMOVE | MREMAP_FIXED);
-  task.main.check(`moving its ${step.what} to 0x${to.toString(16)}`, RestoreSyscall.Mremap, from, step.size, step.size, flags, to);
+  task.main.check(`moving its ${step.what} to 0x${to.toString(16)}`, Syscall.Mremap, from, step.size, step.size, flags, to);
 }
 
 /**

@@ -36,7 +36,6 @@ import { waitpid } from '../sys/wait';
 import type { RestoreContext, RestoringTask } from './context';
 import { RemoteTask, vdsoSyscallSite } from './remote-task';
 import { SCRATCH_SIZE, SYSCALL_INSTRUCTION, writeArguments } from './scratch-layout';
-import { RestoreSyscall } from './syscalls';
 
 const TRACE_OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
 const MAP_ANONYMOUS = 0x20;
@@ -79,7 +78,7 @@ function unregisterInheritedRseq(main: RemoteTask): void {
   const rseq = ptrace.getRseqConfiguration(main.tid);
   if (rseq.rseqAbiPointer === 0n) return;
   const { rseqAbiPointer, rseqAbiSize, signature } = rseq;
-  main.check("unregistering amber's rseq area", RestoreSyscall.Rseq, rseqAbiPointer, BigInt(rseqAbiSize), RSEQ_FLAG_UNREGISTER, BigInt(signature));
+  main.check("unregistering amber's rseq area", Syscall.Rseq, rseqAbiPointer, BigInt(rseqAbiSize), RSEQ_FLAG_UNREGISTER, BigInt(signature));
 }
 
 /** The root: a stopped copy of amber with the right pid, seized, with its scratch page and only the fd channel. */
@@ -107,8 +106,8 @@ function createRoot(context: RestoreContext, root: Task): RestoringTask {
   main.useSite(context.scratchAddress);
   const channelFd = Number(context.taskChannel);
   const channel = BigInt(channelFd);
-  if (channelFd > 0) main.check("closing amber's fds", RestoreSyscall.CloseRange, 0n, channel - 1n, 0n);
-  main.check("closing amber's fds", RestoreSyscall.CloseRange, channel + 1n, HIGHEST_FD, 0n);
+  if (channelFd > 0) main.check("closing amber's fds", Syscall.CloseRange, 0n, channel - 1n, 0n);
+  main.check("closing amber's fds", Syscall.CloseRange, channel + 1n, HIGHEST_FD, 0n);
   return { task: root, main, threads: [], scratch, channelFd };
 }
 
@@ -123,7 +122,7 @@ function cloneIn(context: RestoreContext, parent: RestoringTask, tid: number, fl
   args.writeBigUInt64LE(setTidAddress, 64);
   args.writeBigUInt64LE(1n, 72);
   const argsAddress = parent.scratch.write(args, CLONE_ARGS_OFFSET);
-  const result = parent.main.syscall(RestoreSyscall.Clone3, argsAddress, BigInt(CLONE_ARGS_SIZE));
+  const result = parent.main.syscall(Syscall.Clone3, argsAddress, BigInt(CLONE_ARGS_SIZE));
   if (result === -EEXIST) throw pidInUse(tid as Pid);
   if (result < 0n) throw new AmberError(`${parent.main.name}: cannot create ${tid}: clone3 failed: ${errnoName(Number(-result))}`);
   const created = parent.main.takeForked();
@@ -150,9 +149,9 @@ function createThreads(context: RestoreContext, created: RestoringTask): void {
 /** A session leader starts its session; a group leader its group. Joining other groups waits until all exist. */
 function leadSessionOrGroup(created: RestoringTask, isRoot: boolean, shellJob: boolean): void {
   const { task, main } = created;
-  if (task.sid === task.pid) main.check(`starting session ${task.sid}`, RestoreSyscall.Setsid);
+  if (task.sid === task.pid) main.check(`starting session ${task.sid}`, Syscall.Setsid);
   else if (isRoot && !shellJob) throw new AmberError(`task ${task.pid}: its session ${task.sid} is outside the checkpoint (restore it with --shell-job)`);
-  else if (task.pgid === task.pid) main.check(`starting process group ${task.pgid}`, RestoreSyscall.Setpgid, 0n, 0n);
+  else if (task.pgid === task.pid) main.check(`starting process group ${task.pgid}`, Syscall.Setpgid, 0n, 0n);
 }
 
 /** Ends a recreated zombie with its recorded status (exit code, or the signal that killed it) and collects its end as its tracer. */
@@ -193,7 +192,7 @@ export function createTree(context: RestoreContext, shellJob: boolean): Restorin
   }
   const live = [...byPid.values()];
   for (const { task, main } of live) {
-    if (task.sid !== task.pid && task.pgid !== task.pid) main.check(`joining process group ${task.pgid}`, RestoreSyscall.Setpgid, 0n, BigInt(task.pgid));
+    if (task.sid !== task.pid && task.pgid !== task.pid) main.check(`joining process group ${task.pgid}`, Syscall.Setpgid, 0n, BigInt(task.pgid));
   }
   for (const zombie of zombies) finishZombie(zombie);
   for (const created of live) createThreads(context, created);

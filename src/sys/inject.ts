@@ -58,7 +58,7 @@ const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, value
 /** "rt_sigaction" for Syscall.RtSigaction, "syscall 42" for numbers amber has no name for. */
 export function syscallName(nr: number): string {
   const name = Syscall[nr] as string | undefined;
-  return name === undefined ? `syscall ${nr}` : name.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toLowerCase();
+  return name === undefined ? `syscall ${nr}` : name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '_').toLowerCase();
 }
 
 export function errnoName(errno: number): string {

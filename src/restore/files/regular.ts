@@ -1,10 +1,10 @@
 /** Regular files (and directories, devices opened by path): reopened by path with their flags, at their position. */
+import { Syscall } from '../../sys/syscall-numbers';
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
 import { OPEN_FLAG_BITS, type OpenFlags, type RegularFile } from '../../model';
 import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
-import { RestoreSyscall } from '../syscalls';
 import type { OpenContext, OpenedFile } from './kinds';
 
 /** Flags that only mattered when the file was first opened, or that are per fd rather than per description. */
@@ -29,7 +29,7 @@ export function openRegularFile(file: RegularFile, context: OpenContext, user: s
     throw new AmberError(`${user}: cannot reopen ${file.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const finish = (task: RestoringTask, fdInTask: bigint): void => {
-    if (file.position !== 0n) task.main.check(`setting the position of fd ${fdInTask} (${file.path})`, RestoreSyscall.Lseek, fdInTask, file.position, SEEK_SET);
+    if (file.position !== 0n) task.main.check(`setting the position of fd ${fdInTask} (${file.path})`, Syscall.Lseek, fdInTask, file.position, SEEK_SET);
   };
   return { fd, finish };
 }
