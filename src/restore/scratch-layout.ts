@@ -3,10 +3,8 @@
  * `syscall` instruction every injected syscall runs; the rest is room for
  * syscall arguments, written from amber before each call.
  */
-import type { Vma as ImageVma } from '../model';
-import type { Vma as LiveVma } from '../proc/maps';
 import { PAGE_SIZE } from '../sys/constants';
-import { chooseScratchAddress, type ScratchPage } from '../sys/scratch';
+import { chooseScratchAddress, type AddressRange, type ScratchPage } from '../sys/scratch';
 import type { Address } from '../sys/types';
 
 export const SYSCALL_INSTRUCTION = Buffer.from([0x0f, 0x05]);
@@ -30,8 +28,6 @@ export function cString(text: string): Buffer {
 }
 
 /** `pages` free pages in the middle of the largest hole that neither the live mappings nor the image's VMAs use. */
-export function freeStretch(live: readonly LiveVma[], image: readonly ImageVma[], pages = 1): Address {
-  // chooseScratchAddress only looks at where mappings start and end.
-  const imageRanges = image.map((vma): LiveVma => ({ ...live[0], start: vma.start, end: vma.end }));
-  return chooseScratchAddress([...live, ...imageRanges], pages);
+export function freeStretch(live: readonly AddressRange[], image: readonly AddressRange[], pages = 1): Address {
+  return chooseScratchAddress([...live, ...image], pages);
 }

@@ -3,7 +3,6 @@
  * bytes from amber.
  */
 import { AmberError } from '../errors';
-import type { Vma } from '../proc/maps';
 import { PAGE_SIZE } from './constants';
 import type { Address, Pid } from './types';
 import { readTaskMemory, writeTaskMemory } from './vm';
@@ -18,7 +17,13 @@ const USER_SPACE_END = 0x7fff_ffff_f000n;
  * scratch page with a neighbour, so unmapping it leaves the maps exactly as
  * they were; the middle of a hole also stays clear of a stack's guard gap.
  */
-export function chooseScratchAddress(vmas: readonly Vma[], pages = 1): Address {
+/** Any mapped range: only where mappings start and end matters here. */
+export interface AddressRange {
+  start: Address;
+  end: Address;
+}
+
+export function chooseScratchAddress(vmas: readonly AddressRange[], pages = 1): Address {
   const size = BigInt(pages) * PAGE;
   const sorted = [...vmas].filter((vma) => vma.start < USER_SPACE_END).sort((a, b) => (a.start < b.start ? -1 : 1));
   let best: { start: Address; end: Address } | null = null;
