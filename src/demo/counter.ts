@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { AmberError } from '../errors';
 import { __WALL } from '../sys/constants';
+import { keepOnlyStandardFdsAcrossExec } from '../sys/fd';
 import { asPid, type Address, type Pid } from '../sys/types';
 import { waitpid } from '../sys/wait';
 
@@ -54,6 +55,7 @@ export class Counter {
     const logPath = path.join(dir, 'counter.log');
     const log = fs.openSync(logPath, 'w');
     try {
+      keepOnlyStandardFdsAcrossExec();
       const launcher = spawn('setsid', ['-f', binary], { stdio: ['ignore', log, log] });
       const code = await new Promise<number | null>((resolve, reject) => launcher.on('error', reject).on('exit', resolve));
       if (code !== 0) throw new AmberError(`demo: setsid -f ${binary} exited with ${code}`);

@@ -1,5 +1,7 @@
 /** File descriptor system calls: pipes, splicing, memfd, userfaultfd, fcntl, ioctl. */
-import { native } from './native';
+import * as fs from 'node:fs';
+import { FD_CLOEXEC, F_SETFD } from './constants';
+import { isSyscallError, native } from './native';
 import type { Fd } from './types';
 
 export function close(fd: Fd): void {
@@ -45,4 +47,22 @@ export function ioctlBuffer(fd: Fd, request: bigint, buffer: Buffer): number {
 
 export function ioctlInt(fd: Fd, request: bigint, argument: bigint = 0n): number {
   return native().ioctlInt(fd, request, argument);
+}
+
+/**
+ * Marks every fd above 2 of amber close-on-exec, so that programs it starts
+ * get only stdin, stdout and stderr: fds amber itself inherited (from a shell,
+ * a CI runner) would otherwise end up in their fd tables, and in their dumps.
+ */
+export function keepOnlyStandardFdsAcrossExec(): void {
+  for (const entry of fs.readdirSync('/proc/self/fd')) {
+    const fd = Number(entry);
+    if (fd <= 2) continue;
+    try {
+      native().fcntl(fd, F_SETFD, FD_CLOEXEC);
+    } catch (e) {
+      // The fd readdir itself used is gone by now.
+      if (!isSyscallError(e, 'EBADF')) throw e;
+    }
+  }
 }

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { __WALL, FD_CLOEXEC, F_SETFD, WNOHANG } from '../../src/sys/constants';
+import { __WALL, WNOHANG } from '../../src/sys/constants';
+import { keepOnlyStandardFdsAcrossExec } from '../../src/sys/fd';
 import { isSyscallError, native } from '../../src/sys/native';
 import { buildProgram } from './build';
 
@@ -50,22 +51,6 @@ function remains(pid: number): Remains {
     if (!isSyscallError(e, 'ECHILD')) throw e;
   }
   return 'alive';
-}
-
-/**
- * Marks every fd above 2 of the test process close-on-exec, so that fds it
- * inherited itself (from a shell, a CI runner) do not reach the programs.
- */
-function keepOnlyStandardFdsAcrossExec(): void {
-  for (const entry of fs.readdirSync('/proc/self/fd')) {
-    const fd = Number(entry);
-    if (fd <= 2) continue;
-    try {
-      native().fcntl(fd, F_SETFD, FD_CLOEXEC);
-    } catch (e) {
-      if (!isSyscallError(e, 'EBADF')) throw e;
-    }
-  }
 }
 
 export class TestProgram {
