@@ -4,7 +4,7 @@
 static napi_value init(napi_env env, napi_value exports) {
   if (!register_ptrace(env, exports) || !register_memory(env, exports) || !register_process(env, exports) ||
       !register_pidfd(env, exports) ||
-      !register_fd(env, exports) || !register_socket(env, exports))
+      !register_fd(env, exports) || !register_socket(env, exports) || !register_anon_fd(env, exports))
     return NULL;
   return exports;
 }

@@ -43,5 +43,6 @@ bool register_process(napi_env env, napi_value exports);
 bool register_pidfd(napi_env env, napi_value exports);
 bool register_fd(napi_env env, napi_value exports);
 bool register_socket(napi_env env, napi_value exports);
+bool register_anon_fd(napi_env env, napi_value exports);
 
 #endif

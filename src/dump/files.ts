@@ -11,14 +11,18 @@ import { readFdinfo } from '../proc/fdinfo';
 import { O_CLOEXEC } from '../sys/constants';
 import { asFd, type Fd, type Pid } from '../sys/types';
 import type { FileSet } from './file-set';
+import { epolls } from './fds/epoll';
+import { eventfds } from './fds/eventfd';
 import { fifos } from './fds/fifo';
 import { fdPath, type FdKind, type FdSubject } from './fds/kind';
 import { pipes } from './fds/pipe';
 import { regularFiles } from './fds/regular';
+import { signalfds } from './fds/signalfd';
+import { timerfds } from './fds/timerfd';
 import { describeUnsupported } from './fds/unsupported';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
-const FD_KINDS: readonly FdKind[] = [pipes, fifos, regularFiles];
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, regularFiles];
 
 const fdFlags = flags(FD_FLAG_BITS);
 
@@ -35,7 +39,7 @@ function subjectOf(pid: Pid, fd: Fd, files: FileSet): { subject: FdSubject; clos
     const link = fs.readlinkSync(fdPath({ pid, fd }));
     const info = readFdinfo(pid, fd);
     if (info.locks.length > 0) throw new AmberError(`${where}: file locks are not supported yet`);
-    const subject = { pid, fd, link, stat: fs.statSync(fdPath({ pid, fd })), flags: info.flags & ~O_CLOEXEC, position: info.pos, files };
+    const subject = { pid, fd, link, stat: fs.statSync(fdPath({ pid, fd })), flags: info.flags & ~O_CLOEXEC, position: info.pos, info, files };
     return { subject, closeOnExec: (info.flags & O_CLOEXEC) !== 0 };
   } catch (e) {
     if (e instanceof AmberError) throw e;

@@ -3,7 +3,7 @@
  * in whatever tasks point at it. Kinds the model does not describe yet are
  * kept whole as 'other'.
  */
-import { bigInteger, flags, identifier, integer, list, optional, text, zeroIsNone, type Flags } from './codecs';
+import { bigInteger, boolean, flags, identifier, integer, list, optional, text, zeroIsNone, type Flags } from './codecs';
 import { cloneEntry, field, FieldError, fromEntry, group, inline, isEmptyEntry, messages, toEntry, within, type Codec, type Entry, type Modeled, type Rules } from './fields';
 import type { Fd, FileId, PipeId, SignalSet } from './ids';
 import { socketName } from './socket-name';
@@ -104,6 +104,8 @@ export interface EventFd extends OwnedFile {
   kind: 'eventfd';
   flags: OpenFlags;
   counter: bigint;
+  /** EFD_SEMAPHORE: each read takes 1 from the counter. Undefined in CRIU's images, which do not record it. */
+  semaphore: boolean | undefined;
 }
 
 export interface TimerFd extends OwnedFile {
@@ -223,7 +225,11 @@ const LAYOUTS: KindLayouts = {
       }),
     },
   },
-  eventfd: { type: 'EVENTFD', message: 'efd', rules: { flags: field('flags', openFlags), owner: ownerRule, counter: field('counter', bigInteger) } },
+  eventfd: {
+    type: 'EVENTFD',
+    message: 'efd',
+    rules: { flags: field('flags', openFlags), owner: ownerRule, counter: field('counter', bigInteger), semaphore: field('semaphore', optional(boolean)) },
+  },
   timerfd: {
     type: 'TIMERFD',
     message: 'tfd',

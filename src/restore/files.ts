@@ -81,6 +81,7 @@ function channelAbove(task: RestoringTask, fds: readonly FdEntry[]): bigint {
 export function restoreFds(context: RestoreContext, task: RestoringTask, descriptions: OpenDescriptions): void {
   const fds = fdTableOf(context.checkpoint, task.task)?.fds ?? [];
   const channelFd = channelAbove(task, fds);
+  const unsettled: (() => void)[] = [];
   for (const entry of fds) {
     const user = `task ${task.task.pid} fd ${entry.fd}`;
     const { file, first } = descriptions.get(entry.file, user);
@@ -95,6 +96,9 @@ export function restoreFds(context: RestoreContext, task: RestoringTask, descrip
       task.main.check(user, Syscall.Close, received);
     }
     if (first) file.finish?.(task, target);
+    const settle = file.settle;
+    if (first && settle !== undefined) unsettled.push(() => settle(task, target));
   }
+  unsettled.forEach((settle) => settle());
   task.main.check("closing amber's fd channel", Syscall.Close, channelFd);
 }

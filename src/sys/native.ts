@@ -130,6 +130,15 @@ export interface NativeAddon {
   /** ioctl with an integer argument. */
   ioctlInt(fd: number, request: bigint, arg: bigint): number;
 
+  // ---- files without a path ---------------------------------------------------
+  eventfd(initial: bigint, flags: number): number;
+  timerfdCreate(clock: number, flags: number): number;
+  /** timerfd_settime with a raw struct itimerspec (interval, then value). */
+  timerfdSettime(fd: number, flags: number, value: Buffer): void;
+  /** signalfd4(-1, &mask, 8, flags): a new signalfd for the signals in the 64-bit mask. */
+  signalfd(mask: bigint, flags: number): number;
+  epollCreate(flags: number): number;
+
   // ---- sockets ---------------------------------------------------------------
   socket(domain: number, type: number, protocol: number): number;
   socketpair(domain: number, type: number, protocol: number): [number, number];

@@ -1,6 +1,7 @@
 /** What every fd kind module gets to describe one fd, and what it provides. */
 import type * as fs from 'node:fs';
 import type { FileId } from '../../model';
+import type { Fdinfo } from '../../proc/fdinfo';
 import type { Fd, Pid } from '../../sys/types';
 import type { FileSet } from '../file-set';
 
@@ -14,6 +15,8 @@ export interface FdSubject {
   /** The description's open(2) flags, without the fd's O_CLOEXEC. */
   flags: number;
   position: bigint;
+  /** /proc/PID/fdinfo/N, with the lines of its kind decoded. */
+  info: Fdinfo;
   files: FileSet;
 }
 

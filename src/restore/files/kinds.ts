@@ -7,14 +7,20 @@ import { AmberError } from '../../errors';
 import type { Checkpoint, OpenFile } from '../../model';
 import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
+import { openEpoll } from './epoll';
+import { openEventfd } from './eventfd';
 import { openPipeEnd, type PipeSet } from './pipe';
 import { openRegularFile } from './regular';
+import { openSignalfd } from './signalfd';
+import { openTimerfd } from './timerfd';
 
 /** A description amber has open, and what remains to do in the first task that receives it. */
 export interface OpenedFile {
   fd: Fd;
   /** State that only the task can set on the description (the file position...), given the fd it has there. */
   finish?: (task: RestoringTask, fdInTask: bigint) => void;
+  /** State that needs the task's whole fd table in place (epoll targets), done once every fd is there. */
+  settle?: (task: RestoringTask, fdInTask: bigint) => void;
 }
 
 /** What openers share during one restore: the pipes made so far. */
@@ -29,6 +35,10 @@ type Opener = (file: OpenFile, context: OpenContext, user: string) => OpenedFile
 const OPENERS: Partial<Record<OpenFile['kind'], Opener>> = {
   regular: (file, context, user) => openRegularFile(file as Extract<OpenFile, { kind: 'regular' }>, context, user),
   pipe: (file, context) => openPipeEnd(file as Extract<OpenFile, { kind: 'pipe' }>, context),
+  eventfd: (file) => openEventfd(file as Extract<OpenFile, { kind: 'eventfd' }>),
+  timerfd: (file) => openTimerfd(file as Extract<OpenFile, { kind: 'timerfd' }>),
+  signalfd: (file) => openSignalfd(file as Extract<OpenFile, { kind: 'signalfd' }>),
+  epoll: (file) => openEpoll(file as Extract<OpenFile, { kind: 'epoll' }>),
 };
 
 export function openDescription(file: OpenFile, context: OpenContext, user: string): OpenedFile {

@@ -1,11 +1,11 @@
 /** Pipes: made once by amber per pipe id, their unread data written back, and each end handed to its users. */
 import * as fs from 'node:fs';
 import { pipeContentsOf, type PipeEnd, type PipeId } from '../../model';
-import { F_SETFL, F_SETPIPE_SZ } from '../../sys/constants';
+import { F_SETPIPE_SZ } from '../../sys/constants';
 import { fcntl, pipe2, type Pipe } from '../../sys/fd';
 import type { Fd } from '../../sys/types';
 import type { OpenContext, OpenedFile } from './kinds';
-import { openFlagsNumber } from './regular';
+import { setStatusFlags } from './regular';
 
 /** The pipes amber made in this restore. */
 export class PipeSet {
@@ -37,6 +37,6 @@ function makePipe(end: PipeEnd, context: OpenContext): Pipe {
 export function openPipeEnd(end: PipeEnd, context: OpenContext): OpenedFile {
   const pipe = context.pipes.get(end.pipe) ?? makePipe(end, context);
   const fd = end.flags.writeOnly ? pipe.writeEnd : pipe.readEnd;
-  fcntl(fd, F_SETFL, openFlagsNumber(end.flags));
+  setStatusFlags(fd, end.flags);
   return { fd };
 }

@@ -3,6 +3,8 @@ import { Syscall } from '../../sys/syscall-numbers';
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
 import { OPEN_FLAG_BITS, type OpenFlags, type RegularFile } from '../../model';
+import { F_SETFL } from '../../sys/constants';
+import { fcntl } from '../../sys/fd';
 import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
 import type { OpenContext, OpenedFile } from './kinds';
@@ -16,6 +18,11 @@ export function openFlagsNumber(flags: OpenFlags, skip: readonly (keyof typeof O
   return (Object.keys(OPEN_FLAG_BITS) as (keyof typeof OPEN_FLAG_BITS)[])
     .filter((name) => flags[name] && !skip.includes(name))
     .reduce((bits, name) => bits | OPEN_FLAG_BITS[name], 0);
+}
+
+/** Sets the flags fcntl(F_SETFL) can change (O_NONBLOCK, O_APPEND, O_ASYNC...) on a description amber made. */
+export function setStatusFlags(fd: Fd, flags: OpenFlags): void {
+  fcntl(fd, F_SETFL, openFlagsNumber(flags));
 }
 
 export function openRegularFile(file: RegularFile, context: OpenContext, user: string): OpenedFile {
