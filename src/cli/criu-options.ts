@@ -66,7 +66,7 @@ const pidfileIn = (settings: CriuSettings, workDir: string): { pidfile?: string 
 export function parseDumpCommandLine(args: readonly string[]): CriuCommandLine<DumpOptions> {
   return commandLine('dump', args, (settings, imagesDir, workDir) => {
     if (settings.pid === undefined) throw new AmberError("no process to dump: give its pid as 'amber dump PID [DIR]' or with -t PID");
-    return { pid: asPid(settings.pid), imagesDir, leaveRunning: settings.leaveRunning, shellJob: settings.shellJob, ...pidfileIn(settings, workDir) };
+    return { pid: asPid(settings.pid), imagesDir, leaveRunning: settings.leaveRunning, shellJob: settings.shellJob, fileLocks: settings.fileLocks, ...pidfileIn(settings, workDir) };
   });
 }
 

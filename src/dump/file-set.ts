@@ -5,7 +5,7 @@
  * a pre-id of inode, position and flags, confirmed with kcmp(2).
  */
 import type * as fs from 'node:fs';
-import { asFileId, OPEN_FLAG_BITS, type FileId, type FileRemap, type GhostFile, type OpenFile, type OpenFlags, type PipeContents, type RegularFile } from '../model';
+import { asFileId, OPEN_FLAG_BITS, type FileId, type FileLock, type FileRemap, type GhostFile, type OpenFile, type OpenFlags, type PipeContents, type RegularFile } from '../model';
 import { flags } from '../model/codecs';
 import { KcmpType } from '../sys/constants';
 import { kcmp } from '../sys/pidfd';
@@ -47,9 +47,11 @@ export class FileSet {
   readonly fifoContents: PipeContents[] = [];
   readonly remaps: FileRemap[] = [];
   readonly ghosts: GhostFile[] = [];
+  readonly fileLocks: FileLock[] = [];
   private readonly seen: SeenDescription[] = [];
   private readonly byKey = new Map<string, FileId>();
   private readonly pipesWithData = new Set<number>();
+  private readonly lockKeys = new Set<string>();
 
   private nextId = 1;
 
@@ -79,6 +81,13 @@ export class FileSet {
     const id = this.add(create(this.newId()));
     this.byKey.set(key, id);
     return id;
+  }
+
+  /** Records a lock once, however many fds show it (`key` names it). */
+  addLock(key: string, lock: FileLock): void {
+    if (this.lockKeys.has(key)) return;
+    this.lockKeys.add(key);
+    this.fileLocks.push(lock);
   }
 
   /** Whether the data of pipe `pipe` still has to be read (the first time it is met). */

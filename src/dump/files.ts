@@ -10,6 +10,7 @@ import { flags } from '../model/codecs';
 import { readFdinfo } from '../proc/fdinfo';
 import { O_CLOEXEC } from '../sys/constants';
 import { asFd, type Fd, type Pid } from '../sys/types';
+import { dumpFileLocks } from './file-locks';
 import type { FileSet } from './file-set';
 import { epolls } from './fds/epoll';
 import { eventfds } from './fds/eventfd';
@@ -38,7 +39,6 @@ function subjectOf(pid: Pid, fd: Fd, files: FileSet): { subject: FdSubject; clos
   try {
     const link = fs.readlinkSync(fdPath({ pid, fd }));
     const info = readFdinfo(pid, fd);
-    if (info.locks.length > 0) throw new AmberError(`${where}: file locks are not supported yet`);
     const subject = { pid, fd, link, stat: fs.statSync(fdPath({ pid, fd })), flags: info.flags & ~O_CLOEXEC, position: info.pos, info, files };
     return { subject, closeOnExec: (info.flags & O_CLOEXEC) !== 0 };
   } catch (e) {
@@ -47,7 +47,7 @@ function subjectOf(pid: Pid, fd: Fd, files: FileSet): { subject: FdSubject; clos
   }
 }
 
-function dumpFd(pid: Pid, fd: Fd, files: FileSet): FdEntry {
+function dumpFd(pid: Pid, fd: Fd, files: FileSet, fileLocks: boolean): FdEntry {
   const { subject, closeOnExec } = subjectOf(pid, fd, files);
   const kind = FD_KINDS.find((candidate) => candidate.matches(subject));
   if (kind === undefined) throw new AmberError(`task ${pid} fd ${fd}: ${describeUnsupported(subject)} is not supported yet`);
@@ -59,10 +59,11 @@ function dumpFd(pid: Pid, fd: Fd, files: FileSet): FdEntry {
     kind.dump(subject, id);
     files.remember(pid, fd, preId, id);
   }
+  dumpFileLocks(subject, id, fileLocks);
   return { fd, file: id, type: kind.type, flags: fdFlags.read(closeOnExec ? FD_FLAG_BITS.closeOnExec : 0) };
 }
 
-/** The fd table `tableId` as task `pid` sees it, adding its descriptions to `files`. */
-export function dumpFdTable(pid: Pid, tableId: number, files: FileSet): FdTable {
-  return { id: tableId, fds: openFds(pid).map((fd) => dumpFd(pid, fd, files)) };
+/** The fd table `tableId` as task `pid` sees it, adding its descriptions (and, if `fileLocks`, their locks) to `files`. */
+export function dumpFdTable(pid: Pid, tableId: number, files: FileSet, fileLocks: boolean): FdTable {
+  return { id: tableId, fds: openFds(pid).map((fd) => dumpFd(pid, fd, files, fileLocks)) };
 }

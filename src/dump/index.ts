@@ -47,7 +47,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     const { memory, vmas } = dumpMemory(frozen.pid, memoryFacts, files);
     mappings.set(frozen.pid, vmas);
     const tableId = taskIds.files ?? 0;
-    if (!fdTables.has(tableId)) fdTables.set(tableId, dumpFdTable(frozen.pid, tableId, files));
+    if (!fdTables.has(tableId)) fdTables.set(tableId, dumpFdTable(frozen.pid, tableId, files, options.fileLocks === true));
     log.debug(() => `task ${frozen.pid}: ${threads.length} threads, ${memory.vmas.length} mappings`);
     return { ...place, threads, process: processState, ids: taskIds, fs: dumpFs(frozen.pid, files), memory, pageMap: undefined };
   });
@@ -57,6 +57,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     tasks,
     files: files.files,
     fdTables,
+    fileLocks: files.fileLocks,
     pipeContents: files.pipeContents,
     fifoContents: files.fifoContents,
     socketQueues: [],

@@ -11,6 +11,8 @@ export interface DumpOptions {
   leaveRunning: boolean;
   /** --shell-job: the tree may belong to another session and use its terminal. */
   shellJob: boolean;
+  /** --file-locks: dump the file locks the tree holds (else a held lock is refused, as CRIU does). */
+  fileLocks?: boolean;
   /** --pidfile: where to write the root pid. */
   pidfile?: string;
   /** Called with pages done so far and in all, for a progress display. */

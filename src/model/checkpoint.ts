@@ -3,6 +3,7 @@ import type { DecodedImage } from '../images';
 import { boolean, integer, optional, text } from './codecs';
 import { field, optionalGroup, type Modeled, type Rules } from './fields';
 import type { FileId } from './ids';
+import type { FileLock } from './file-locks';
 import type { OpenFile } from './files';
 import type { SeccompFilters, TimeNamespace } from './namespaces';
 import type { FileRemap, GhostFile, PipeContents, QueuedPacket } from './shared';
@@ -41,6 +42,7 @@ export interface Checkpoint {
   files: Map<FileId, OpenFile>;
   /** Fd tables by id (ids.files of the tasks using them). */
   fdTables: Map<number, FdTable>;
+  fileLocks: FileLock[];
   pipeContents: PipeContents[];
   fifoContents: PipeContents[];
   socketQueues: QueuedPacket[];

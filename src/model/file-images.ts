@@ -1,16 +1,17 @@
-/** Open files and what they share to and from their images: files.img, fdinfo-N.img, pipe and FIFO data, socket queues, remaps and ghosts. */
+/** Open files and what they share to and from their images: files.img, fdinfo-N.img, file locks, pipe and FIFO data, socket queues, remaps and ghosts. */
 import { bytes, optional } from './codecs';
 import type { Checkpoint } from './checkpoint';
 import { field, fromEntry, toEntry, type Entry, type Rules } from './fields';
+import { fileLockRules } from './file-locks';
 import { openFileFromEntry, openFileToEntry, type OpenFile } from './files';
 import type { FileId } from './ids';
 import type { ImageDirectory } from './image-directory';
-import { FDINFO_NAME, fdinfoImage, FIFO_DATA, FILES, GHOST_NAME, ghostImage, PIPES_DATA, REMAP_FPATH, SK_QUEUES } from './image-names';
+import { FDINFO_NAME, fdinfoImage, FIFO_DATA, FILE_LOCKS, FILES, GHOST_NAME, ghostImage, PIPES_DATA, REMAP_FPATH, SK_QUEUES } from './image-names';
 import type { ImageToWrite } from './image-set';
 import { fileRemapRules, ghostHeaderRules, pipeContentsEntry, queuedPacketEntry, type GhostFile } from './shared';
 import { fdEntryRules, type FdTable } from './task';
 
-type FileObjects = Pick<Checkpoint, 'files' | 'fdTables' | 'pipeContents' | 'fifoContents' | 'socketQueues' | 'remaps' | 'ghosts'>;
+type FileObjects = Pick<Checkpoint, 'files' | 'fdTables' | 'fileLocks' | 'pipeContents' | 'fifoContents' | 'socketQueues' | 'remaps' | 'ghosts'>;
 type GhostHeader = Omit<GhostFile, 'remapId' | 'chunks'>;
 
 const ghostRules: Rules<GhostHeader> = { ...ghostHeaderRules, contents: field('extra', optional(bytes)) };
@@ -44,6 +45,7 @@ export async function readFileObjects(images: ImageDirectory): Promise<FileObjec
   return {
     files: new Map<FileId, OpenFile>(files.map((file) => [file.id, file])),
     fdTables: await readFdTables(images),
+    fileLocks: await readEach(images, FILE_LOCKS, 'FILE_LOCKS', (entry) => fromEntry(entry, fileLockRules)),
     pipeContents: await readEach(images, PIPES_DATA, 'PIPES_DATA', pipeContentsEntry.read),
     fifoContents: await readEach(images, FIFO_DATA, 'FIFO_DATA', pipeContentsEntry.read),
     socketQueues: await readEach(images, SK_QUEUES, 'SK_QUEUES', queuedPacketEntry.read),
@@ -61,6 +63,7 @@ export function fileObjectImages(objects: FileObjects): ImageToWrite[] {
   return [
     ...listImage(FILES, 'FILES', [...objects.files.values()], openFileToEntry),
     ...[...objects.fdTables.values()].map((table) => ({ name: fdinfoImage(table.id), kind: 'FDINFO', entries: table.fds.map((fd) => toEntry(fd, fdEntryRules)) })),
+    ...listImage(FILE_LOCKS, 'FILE_LOCKS', objects.fileLocks, (lock) => toEntry(lock, fileLockRules)),
     ...listImage(PIPES_DATA, 'PIPES_DATA', objects.pipeContents, pipeContentsEntry.write),
     ...listImage(FIFO_DATA, 'FIFO_DATA', objects.fifoContents, pipeContentsEntry.write),
     ...listImage(SK_QUEUES, 'SK_QUEUES', objects.socketQueues, queuedPacketEntry.write),

@@ -5,6 +5,7 @@ import type { Pid, Tid } from './ids';
 export const INVENTORY = 'inventory.img';
 export const PSTREE = 'pstree.img';
 export const FILES = 'files.img';
+export const FILE_LOCKS = 'filelocks.img';
 export const PIPES_DATA = 'pipes-data.img';
 export const FIFO_DATA = 'fifo-data.img';
 export const SK_QUEUES = 'sk-queues.img';

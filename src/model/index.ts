@@ -23,6 +23,7 @@ export {
   type TimerFd,
   type UnixSocket,
 } from './files';
+export type { FileLock, FileLockAccess, FileLockKind } from './file-locks';
 export * from './ids';
 export * from './lookup';
 export { MAPPING_BITS, PROTECTION_BITS, VMA_KIND_BITS, type AuxvEntry, type MappingFlags, type Memory, type Protection, type Vma, type VmaKind } from './memory';

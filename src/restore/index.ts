@@ -19,6 +19,7 @@ import type { Address, Pid } from '../sys/types';
 import { waitpid } from '../sys/wait';
 import type { RestoreContext, RestoringTask } from './context';
 import { restoreCore } from './core';
+import { restoreFileLocks } from './file-locks';
 import { OpenDescriptions, restoreFds } from './files';
 import { restoreFsState } from './fs-state';
 import { restoreMemory } from './memory';
@@ -82,6 +83,7 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
     for (const task of live) {
       restoreFsState(context.checkpoint, task);
       restoreFds(context, task, descriptions);
+      restoreFileLocks(context.checkpoint.fileLocks, task);
     }
   } finally {
     descriptions.closeAll();

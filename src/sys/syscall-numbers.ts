@@ -21,6 +21,7 @@ export enum Syscall {
   Getpid = 39,
   Recvmsg = 47,
   Fcntl = 72,
+  Flock = 73,
   Getcwd = 79,
   Chdir = 80,
   Umask = 95,

@@ -7,8 +7,8 @@ import { AmberError } from '../../src/errors';
 const refusal = (pattern: RegExp) => (e: unknown): boolean => e instanceof AmberError && pattern.test(e.message);
 
 test("criu's own dump command line", () => {
-  const line = parseDumpCommandLine(['-t', '42', '-D', '/srv/imgs', '-o', 'dump.log', '-v4', '--shell-job', '-R', '--timeout', '5', '--pidfile', 'p']);
-  assert.deepEqual(line.options, { pid: 42, imagesDir: '/srv/imgs', leaveRunning: true, shellJob: true, pidfile: '/srv/imgs/p' });
+  const line = parseDumpCommandLine(['-t', '42', '-D', '/srv/imgs', '-o', 'dump.log', '-v4', '--shell-job', '-R', '--timeout', '5', '--pidfile', 'p', '-l']);
+  assert.deepEqual(line.options, { pid: 42, imagesDir: '/srv/imgs', leaveRunning: true, shellJob: true, fileLocks: true, pidfile: '/srv/imgs/p' });
   assert.deepEqual(line.log, { file: '/srv/imgs/dump.log', verbosity: 4, format: 'text' });
   assert.equal(line.workDir, '/srv/imgs');
   assert.equal(line.timeoutSeconds, 5);

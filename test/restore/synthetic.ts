@@ -134,6 +134,7 @@ function oneTaskCheckpoint(pid: number, code: Buffer, data: Buffer, threads: Ret
       [rootDirectory, regular(rootDirectory, '/')],
     ]),
     fdTables: new Map([[1, { id: 1, fds: [] }]]),
+    fileLocks: [],
     pipeContents: [],
     fifoContents: [],
     socketQueues: [],

@@ -112,6 +112,11 @@ export const criuOptions: readonly CriuOption[] = [
     apply: (s, v) => (s.pidfile = text(v)),
   },
   {
+    long: 'file-locks', short: 'l', arity: 'flag', negatable: true, commands: BOTH,
+    help: 'dump the file locks the tree holds (restore always takes back the locks its images hold)',
+    apply: (s, _v, negated) => (s.fileLocks = !negated),
+  },
+  {
     long: 'timeout', arity: 'value', valueName: 'SECONDS', commands: DUMP,
     help: 'give up when the tree does not freeze within SECONDS',
     apply: (s, v) => (s.timeoutSeconds = integer('timeout', v, 'a number of seconds', 1)),
@@ -133,7 +138,6 @@ export const criuOptions: readonly CriuOption[] = [
   refused('tcp-close', 'TCP connections are not checkpointed yet', { negatable: true }),
   refused('skip-in-flight', 'TCP connections are not checkpointed yet', { negatable: true }),
   refused('ext-unix-sk', 'unix sockets connected outside the tree are not supported yet', { short: 'x', arity: 'optional', valueName: 'INODE' }),
-  refused('file-locks', 'file locks are not checkpointed yet', { short: 'l', negatable: true }),
   refused('link-remap', 'open files whose name is gone are not remapped yet', { negatable: true }),
   refused('ghost-limit', 'deleted open files are not saved yet', { arity: 'value', valueName: 'SIZE' }),
   refused('evasive-devices', 'device files must be where they were', { negatable: true }),

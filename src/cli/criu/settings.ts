@@ -9,6 +9,8 @@ export interface CriuSettings {
   leaveRunning: boolean;
   detached: boolean;
   shellJob: boolean;
+  /** -l/--file-locks. */
+  fileLocks: boolean;
   pidfile?: string;
   /** --timeout: seconds allowed for freezing the tree. */
   timeoutSeconds?: number;
@@ -20,5 +22,5 @@ export interface CriuSettings {
 export type CriuCommand = 'dump' | 'restore';
 
 export function defaultSettings(): CriuSettings {
-  return { leaveRunning: false, detached: false, shellJob: false, displayStats: false, logArgs: [] };
+  return { leaveRunning: false, detached: false, shellJob: false, fileLocks: false, displayStats: false, logArgs: [] };
 }
