@@ -13,7 +13,6 @@ import type { Fd, Pid } from '../sys/types';
 
 /** A description reached through an fd, to compare later fds against. */
 interface SeenDescription {
-  preId: string;
   pid: Pid;
   fd: Fd;
   id: FileId;
@@ -48,7 +47,10 @@ export class FileSet {
   readonly remaps: FileRemap[] = [];
   readonly ghosts: GhostFile[] = [];
   readonly fileLocks: FileLock[] = [];
-  private readonly seen: SeenDescription[] = [];
+  /** Descriptions seen so far by pre-id: only those with an fd's pre-id can be its description. */
+  private readonly seen = new Map<string, SeenDescription[]>();
+  /** kcmp(2) calls made to tell descriptions apart, for the log. */
+  kcmpCalls = 0;
   private readonly byKey = new Map<string, FileId>();
   private readonly pipesWithData = new Set<number>();
   private readonly lockKeys = new Set<string>();
@@ -66,12 +68,19 @@ export class FileSet {
 
   /** The description fd `fd` of `pid` points at, if an fd seen before points at it too. */
   sharedDescription(pid: Pid, fd: Fd, preId: string): FileId | undefined {
-    const found = this.seen.find((seen) => seen.preId === preId && ((seen.pid === pid && seen.fd === fd) || kcmp(seen.pid, pid, KcmpType.File, seen.fd, fd) === 'equal'));
+    const found = this.seen.get(preId)?.find((seen) => (seen.pid === pid && seen.fd === fd) || this.sameFile(seen, pid, fd));
     return found?.id;
   }
 
+  private sameFile(seen: SeenDescription, pid: Pid, fd: Fd): boolean {
+    this.kcmpCalls++;
+    return kcmp(seen.pid, pid, KcmpType.File, seen.fd, fd) === 'equal';
+  }
+
   remember(pid: Pid, fd: Fd, preId: string, id: FileId): void {
-    this.seen.push({ preId, pid, fd, id });
+    const candidates = this.seen.get(preId);
+    if (candidates === undefined) this.seen.set(preId, [{ pid, fd, id }]);
+    else candidates.push({ pid, fd, id });
   }
 
   /** A description opened by path (not through an fd), once per key. */

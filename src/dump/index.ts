@@ -51,6 +51,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     log.debug(() => `task ${frozen.pid}: ${threads.length} threads, ${memory.vmas.length} mappings`);
     return { ...place, threads, process: processState, ids: taskIds, fs: dumpFs(frozen.pid, files), memory, pageMap: undefined };
   });
+  log.info(() => `${files.files.size} open file descriptions, told apart with ${files.kcmpCalls} kcmp calls`);
   const pagesWritten = dumpAllPages(tasks, mappings, options, writtenPages, stats);
   const checkpoint: Checkpoint = {
     inventory: inventoryOf(dumperIds),
