@@ -79,6 +79,23 @@ static napi_value listen_socket(napi_env env, napi_callback_info info) {
   return make_undefined(env);
 }
 
+static napi_value accept_socket(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, flags;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd) || !arg_i32(env, argv[1], &flags)) return NULL;
+  int accepted = accept4(fd, NULL, NULL, flags);
+  if (accepted < 0) return throw_errno(env, "accept4");
+  return make_i32(env, accepted);
+}
+
+static napi_value shutdown_socket(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, how;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd) || !arg_i32(env, argv[1], &how)) return NULL;
+  if (shutdown(fd, how) < 0) return throw_errno(env, "shutdown");
+  return make_undefined(env);
+}
+
 static napi_value get_option(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   int32_t fd, level, name;
@@ -255,6 +272,8 @@ bool register_socket(napi_env env, napi_value exports) {
     FUNCTION("bind", bind_socket),
     FUNCTION("connect", connect_socket),
     FUNCTION("listen", listen_socket),
+    FUNCTION("accept4", accept_socket),
+    FUNCTION("shutdown", shutdown_socket),
     FUNCTION("getsockopt", get_option),
     FUNCTION("setsockopt", set_option),
     FUNCTION("getsockname", sock_name),

@@ -5,7 +5,7 @@
  * a pre-id of inode, position and flags, confirmed with kcmp(2).
  */
 import type * as fs from 'node:fs';
-import { asFileId, OPEN_FLAG_BITS, type FileId, type FileLock, type FileRemap, type GhostFile, type OpenFile, type OpenFlags, type PipeContents, type RegularFile } from '../model';
+import { asFileId, OPEN_FLAG_BITS, type FileId, type FileLock, type FileRemap, type GhostFile, type OpenFile, type OpenFlags, type PipeContents, type QueuedPacket, type RegularFile } from '../model';
 import { flags } from '../model/codecs';
 import { KcmpType } from '../sys/constants';
 import { kcmp } from '../sys/pidfd';
@@ -43,6 +43,7 @@ export function pathFile(id: FileId, path: string, stat: fs.Stats, rawFlags: num
 export class FileSet {
   readonly files = new Map<FileId, OpenFile>();
   readonly pipeContents: PipeContents[] = [];
+  readonly socketQueues: QueuedPacket[] = [];
   readonly fifoContents: PipeContents[] = [];
   readonly remaps: FileRemap[] = [];
   readonly ghosts: GhostFile[] = [];
@@ -54,6 +55,7 @@ export class FileSet {
   private readonly byKey = new Map<string, FileId>();
   private readonly pipesWithData = new Set<number>();
   private readonly lockKeys = new Set<string>();
+  private readonly gathered = new Map<string, unknown>();
 
   private nextId = 1;
 
@@ -90,6 +92,12 @@ export class FileSet {
     const id = this.add(create(this.newId()));
     this.byKey.set(key, id);
     return id;
+  }
+
+  /** Facts a kind of fd gathers once per dump (the socket tables...), made by `gather` on first use. */
+  once<T>(key: string, gather: () => T): T {
+    if (!this.gathered.has(key)) this.gathered.set(key, gather());
+    return this.gathered.get(key) as T;
   }
 
   /** Records a lock once, however many fds show it (`key` names it). */

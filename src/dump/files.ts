@@ -20,10 +20,11 @@ import { pipes } from './fds/pipe';
 import { regularFiles } from './fds/regular';
 import { signalfds } from './fds/signalfd';
 import { timerfds } from './fds/timerfd';
+import { unixSockets } from './fds/unix-socket';
 import { describeUnsupported } from './fds/unsupported';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
-const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, regularFiles];
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, unixSockets, regularFiles];
 
 const fdFlags = flags(FD_FLAG_BITS);
 
@@ -66,4 +67,9 @@ function dumpFd(pid: Pid, fd: Fd, files: FileSet, fileLocks: boolean): FdEntry {
 /** The fd table `tableId` as task `pid` sees it, adding its descriptions (and, if `fileLocks`, their locks) to `files`. */
 export function dumpFdTable(pid: Pid, tableId: number, files: FileSet, fileLocks: boolean): FdTable {
   return { id: tableId, fds: openFds(pid).map((fd) => dumpFd(pid, fd, files, fileLocks)) };
+}
+
+/** Once every fd table is dumped: each kind refuses what only the whole dump shows. */
+export function checkDumpedFiles(files: FileSet): void {
+  for (const kind of FD_KINDS) kind.checkComplete?.(files);
 }

@@ -16,7 +16,7 @@ import { dumpStatsRecorder, writeDumpStats, type DumpStatsRecorder } from '../st
 import { asPid, type Pid } from '../sys/types';
 import { dumpCore } from './core';
 import { FileSet } from './file-set';
-import { dumpFdTable } from './files';
+import { checkDumpedFiles, dumpFdTable } from './files';
 import { FrozenTree } from './freeze';
 import { dumpFs } from './fs';
 import { KernelObjectIds } from './ids';
@@ -51,6 +51,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     log.debug(() => `task ${frozen.pid}: ${threads.length} threads, ${memory.vmas.length} mappings`);
     return { ...place, threads, process: processState, ids: taskIds, fs: dumpFs(frozen.pid, files), memory, pageMap: undefined };
   });
+  checkDumpedFiles(files);
   log.info(() => `${files.files.size} open file descriptions, told apart with ${files.kcmpCalls} kcmp calls`);
   const pagesWritten = dumpAllPages(tasks, mappings, options, writtenPages, stats);
   const checkpoint: Checkpoint = {
@@ -61,7 +62,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     fileLocks: files.fileLocks,
     pipeContents: files.pipeContents,
     fifoContents: files.fifoContents,
-    socketQueues: [],
+    socketQueues: files.socketQueues,
     remaps: files.remaps,
     ghosts: files.ghosts,
     seccomp: NO_SECCOMP,

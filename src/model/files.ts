@@ -3,8 +3,8 @@
  * in whatever tasks point at it. Kinds the model does not describe yet are
  * kept whole as 'other'.
  */
-import { bigInteger, boolean, flags, identifier, integer, list, optional, text, zeroIsNone, type Flags } from './codecs';
-import { cloneEntry, field, FieldError, fromEntry, group, inline, isEmptyEntry, messages, toEntry, within, type Codec, type Entry, type Modeled, type Rules } from './fields';
+import { bigInteger, boolean, enumName, flags, identifier, integer, list, optional, text, zeroIsNone, type Flags } from './codecs';
+import { cloneEntry, field, FieldError, fromEntry, group, inline, isEmptyEntry, messages, optionalGroup, toEntry, within, type Codec, type Entry, type Modeled, type Rules } from './fields';
 import type { Fd, FileId, PipeId, SignalSet } from './ids';
 import { socketName } from './socket-name';
 import { timeSpecRules, timeValueRules, type TimeSpec, type TimeValue } from './time';
@@ -90,14 +90,25 @@ export interface UnixSocket extends OwnedFile {
   /** CRIU's own marks: USK_EXTERN (1), USK_SERVICE (2), USK_CALLBACK (4), USK_INHERIT (8). */
   criuFlags: number;
   options: SocketOptions;
+  /** Which directions shutdown(2) closed, as the socket itself sees it. */
+  shutdown: SocketShutdown | undefined;
+  /** Owner and mode of the socket file of a path name. */
+  filePermissions: { mode: number; uid: number; gid: number } | undefined;
 }
 
-/** The socket options every socket has (SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO); the rest stay unmodeled. */
+export type SocketShutdown = 'NONE' | 'READ' | 'WRITE' | 'BOTH';
+
+/** The socket options every socket has (SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO...); the ones of other protocols stay unmodeled. */
 export interface SocketOptions {
   sendBuffer: number;
   receiveBuffer: number;
   sendTimeout: TimeValue;
   receiveTimeout: TimeValue;
+  /** SO_PASSCRED, SO_PASSSEC, SO_PRIORITY and SO_RCVLOWAT; undefined where an image leaves them out. */
+  passCredentials: boolean | undefined;
+  passSecurity: boolean | undefined;
+  priority: number | undefined;
+  receiveLowWatermark: number | undefined;
 }
 
 export interface EventFd extends OwnedFile {
@@ -222,7 +233,13 @@ const LAYOUTS: KindLayouts = {
         receiveBuffer: field('so_rcvbuf', integer),
         sendTimeout: inline(timeValueRules('so_snd_tmo_sec', 'so_snd_tmo_usec')),
         receiveTimeout: inline(timeValueRules('so_rcv_tmo_sec', 'so_rcv_tmo_usec')),
+        passCredentials: field('so_passcred', optional(boolean)),
+        passSecurity: field('so_passsec', optional(boolean)),
+        priority: field('so_priority', optional(integer)),
+        receiveLowWatermark: field('so_rcvlowat', optional(integer)),
       }),
+      shutdown: field('shutdown', optional(enumName(['NONE', 'READ', 'WRITE', 'BOTH'] as const))),
+      filePermissions: optionalGroup('file_perms', { mode: field('mode', integer), uid: field('uid', integer), gid: field('gid', integer) }),
     },
   },
   eventfd: {

@@ -20,6 +20,7 @@ export {
   type RegularFile,
   type SignalFd,
   type SocketOptions,
+  type SocketShutdown,
   type TimerFd,
   type UnixSocket,
 } from './files';

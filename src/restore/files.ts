@@ -10,8 +10,8 @@ import { close } from '../sys/fd';
 import { sendmsg } from '../sys/socket';
 import type { Fd } from '../sys/types';
 import type { RestoreContext, RestoringTask } from './context';
-import { openDescription, type OpenContext, type OpenedFile } from './files/kinds';
-import { PipeSet } from './files/pipe';
+import { openDescription, type OpenedFile } from './files/kinds';
+import { OpenContext } from './files/open-context';
 import { writeArguments } from './scratch-layout';
 
 const F_DUPFD = 0n;
@@ -30,7 +30,7 @@ export class OpenDescriptions {
   private readonly context: OpenContext;
 
   constructor(restore: RestoreContext) {
-    this.context = { checkpoint: restore.checkpoint, pipes: new PipeSet() };
+    this.context = new OpenContext(restore.checkpoint);
   }
 
   /** The description behind `id`, and whether this is its first user (which finishes it). */
@@ -43,7 +43,7 @@ export class OpenDescriptions {
   }
 
   closeAll(): void {
-    const fds = new Set<Fd>([...[...this.opened.values()].map((file) => file.fd), ...this.context.pipes.fds()]);
+    const fds = new Set<Fd>([...[...this.opened.values()].map((file) => file.fd), ...this.context.held()]);
     for (const fd of fds) close(fd);
     this.opened.clear();
   }

@@ -145,6 +145,8 @@ export interface NativeAddon {
   bind(fd: number, addr: Buffer): void;
   connect(fd: number, addr: Buffer): void;
   listen(fd: number, backlog: number): void;
+  accept4(fd: number, flags: number): number;
+  shutdown(fd: number, how: number): void;
   /** getsockopt with a raw value buffer of up to maxLen bytes; returns the bytes the kernel wrote. */
   getsockopt(fd: number, level: number, name: number, maxLen: number): Buffer;
   setsockopt(fd: number, level: number, name: number, value: Buffer): void;

@@ -24,6 +24,15 @@ export function listen(fd: Fd, backlog: number): void {
   native().listen(fd, backlog);
 }
 
+export function accept4(fd: Fd, flags = 0): Fd {
+  return native().accept4(fd, flags) as Fd;
+}
+
+/** SHUT_RD (0), SHUT_WR (1) or SHUT_RDWR (2). */
+export function shutdown(fd: Fd, how: number): void {
+  native().shutdown(fd, how);
+}
+
 export function getsockopt(fd: Fd, level: number, name: number, maxLength: number): Buffer {
   return native().getsockopt(fd, level, name, maxLength);
 }
@@ -53,10 +62,11 @@ export function getpeername(fd: Fd): Buffer {
 }
 
 /** struct sockaddr_un; a name starting with "\0" is in the abstract namespace (unix(7)). */
-export function sockaddrUnix(name: string): Buffer {
-  const address = Buffer.alloc(2 + Buffer.byteLength(name));
+export function sockaddrUnix(name: string | Buffer): Buffer {
+  const path = typeof name === 'string' ? Buffer.from(name) : name;
+  const address = Buffer.alloc(2 + path.length);
   address.writeUInt16LE(AF_UNIX, 0);
-  address.write(name, 2);
+  path.copy(address, 2);
   return address;
 }
 

@@ -1,20 +1,39 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { test } from 'node:test';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test, type TestContext } from 'node:test';
 import { usePrograms } from '../harness/programs';
 import { imagesDir, runAmber } from './images';
 
-test('dump refuses a unix socket with one line naming task, fd and kind, writes nothing and leaves the task running', async (t) => {
+/** Dumps the program, expecting a one-line refusal about its fd `socket` that `expected` matches, no images left and the program unharmed. */
+async function expectRefusal(t: TestContext, args: string[], expected: (pid: number, fd: string) => RegExp): Promise<void> {
   const start = usePrograms(t);
-  const program = await start('dump-socket');
+  const program = await start('dump-socket', args);
   const dir = imagesDir(t, 'refuse');
-  const fd = program.infoValue('socket');
   const { status, stderr } = runAmber(['dump', '-t', String(program.pid), '-D', dir]);
   assert.notEqual(status, 0);
-  assert.equal(stderr.trim(), `amber: task ${program.pid} fd ${fd}: unix socket is not supported yet`);
+  assert.match(stderr.trim(), expected(program.pid, program.infoValue('socket')));
   assert.deepEqual(fs.readdirSync(dir), [], 'no images are left behind');
   program.requestCheck();
   assert.equal(await program.verdict(), 'PASS');
+}
+
+test('dump refuses a UDP socket with one line naming task, fd and kind, writes nothing and leaves the task running', async (t) => {
+  await expectRefusal(t, [], (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: UDP socket is not supported yet$`));
+});
+
+test('dump refuses a unix socket whose peer is outside the tree', async (t) => {
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-outside-'));
+  const server = net.createServer((connection) => connection.resume());
+  t.after(() => {
+    server.close();
+    fs.rmSync(socketDir, { recursive: true, force: true });
+  });
+  const socketPath = path.join(socketDir, 'outside.sock');
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  await expectRefusal(t, [socketPath], (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: unix socket connected to socket:\\[\\d+\\] outside the dumped tree \\(--ext-unix-sk is not supported yet\\)$`));
 });
 
 test('dump of a pid that does not exist fails with one line', (t) => {

@@ -26,6 +26,8 @@ export interface FdKind {
   matches(subject: FdSubject): boolean;
   /** Adds the description, with id `id`, and whatever it shares, to `subject.files`. */
   dump(subject: FdSubject, id: FileId): void;
+  /** Once every fd table is dumped: refuses what only the whole dump shows (a peer outside the tree). */
+  checkComplete?(files: FileSet): void;
 }
 
 /** /proc/PID/fd/N, which opens (or stats) what the fd points at. */

@@ -4,15 +4,17 @@
  * one module and one line in OPENERS.
  */
 import { AmberError } from '../../errors';
-import type { Checkpoint, OpenFile } from '../../model';
+import type { OpenFile } from '../../model';
 import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
 import { openEpoll } from './epoll';
 import { openEventfd } from './eventfd';
-import { openPipeEnd, type PipeSet } from './pipe';
+import type { OpenContext } from './open-context';
+import { openPipeEnd } from './pipe';
 import { openRegularFile } from './regular';
 import { openSignalfd } from './signalfd';
 import { openTimerfd } from './timerfd';
+import { openUnixSocket } from './unix-socket';
 
 /** A description amber has open, and what remains to do in the first task that receives it. */
 export interface OpenedFile {
@@ -21,12 +23,6 @@ export interface OpenedFile {
   finish?: (task: RestoringTask, fdInTask: bigint) => void;
   /** State that needs the task's whole fd table in place (epoll targets), done once every fd is there. */
   settle?: (task: RestoringTask, fdInTask: bigint) => void;
-}
-
-/** What openers share during one restore: the pipes made so far. */
-export interface OpenContext {
-  checkpoint: Checkpoint;
-  pipes: PipeSet;
 }
 
 /** `user` names the first fd that needs the description, for errors ("task 12 fd 3"). */
@@ -39,6 +35,7 @@ const OPENERS: Partial<Record<OpenFile['kind'], Opener>> = {
   timerfd: (file) => openTimerfd(file as Extract<OpenFile, { kind: 'timerfd' }>),
   signalfd: (file) => openSignalfd(file as Extract<OpenFile, { kind: 'signalfd' }>),
   epoll: (file) => openEpoll(file as Extract<OpenFile, { kind: 'epoll' }>),
+  'unix-socket': (file, context) => openUnixSocket(file as Extract<OpenFile, { kind: 'unix-socket' }>, context),
 };
 
 export function openDescription(file: OpenFile, context: OpenContext, user: string): OpenedFile {

@@ -7,7 +7,8 @@ import { F_SETFL } from '../../sys/constants';
 import { fcntl } from '../../sys/fd';
 import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
-import type { OpenContext, OpenedFile } from './kinds';
+import type { OpenedFile } from './kinds';
+import type { OpenContext } from './open-context';
 
 /** Flags that only mattered when the file was first opened, or that are per fd rather than per description. */
 const NOT_REOPENED: readonly (keyof typeof OPEN_FLAG_BITS)[] = ['create', 'exclusive', 'truncate', 'closeOnExec'];
