@@ -109,7 +109,10 @@ export class FrozenTree {
       }
     }
     // As their tracer, amber hears each thread's end; the real parents reap the tasks after that.
-    for (const { tid } of this.seized.splice(0)) {
+    // A thread-group leader is reported only once its other threads are reaped (wait(2)), so those come first.
+    const seized = this.seized.splice(0);
+    const leadersLast = [...seized.filter(({ pid, tid }) => tid !== pid), ...seized.filter(({ pid, tid }) => tid === pid)];
+    for (const { tid } of leadersLast) {
       try {
         waitpid(tid, __WALL);
       } catch (e) {
