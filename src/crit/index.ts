@@ -9,6 +9,7 @@ const critCommands: readonly LazyCommand[] = [
   { name: 'info', load: async () => (await import('./commands/info')).infoCommand },
   { name: 'x', load: async () => (await import('./x')).xCommand },
   { name: 'show', load: async () => (await import('./commands/show')).showCommand },
+  { name: 'validate', load: async () => (await import('./validate/command')).validateCommand },
   { name: 'core', load: async () => (await import('./core/command')).coreCommand },
 ];
 
