@@ -11,6 +11,7 @@ const critCommands: readonly LazyCommand[] = [
   { name: 'show', load: async () => (await import('./commands/show')).showCommand },
   { name: 'validate', load: async () => (await import('./validate/command')).validateCommand },
   { name: 'core', load: async () => (await import('./core/command')).coreCommand },
+  { name: 'report', load: async () => (await import('./report/command')).reportCommand },
   { name: 'edit', load: async () => (await import('./edit')).editCommand },
 ];
 
