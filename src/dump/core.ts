@@ -7,24 +7,25 @@
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../errors';
-import type { Credentials, IntervalTimer, Process, QueuedSignal, ResourceLimit, SignalAction, Thread, ThreadCore, TimeValue } from '../model';
+import type { IntervalTimer, Process, QueuedSignal, SignalAction, Thread, ThreadCore, TimeValue } from '../model';
 import { readStat } from '../proc/stat';
-import { readStatus, type ProcStatus } from '../proc/status';
-import { readTimers } from '../proc/timers';
-import { Resource } from '../sys/constants';
+import { readStatus } from '../proc/status';
 import { InjectionSession } from '../sys/inject';
-import { getRlimit, schedGetattr } from '../sys/process';
+import { schedGetattr } from '../sys/process';
 import * as ptrace from '../sys/ptrace';
 import { parseGpRegs } from '../sys/regs';
 import { readAltStack, readIntervalTimers, readPrctlState, readSignalActions, type IntervalTimer as MicrosecondTimer } from '../sys/task-query';
-import { describeTask, traceStep } from '../sys/thread-stop';
+import { traceStep } from '../sys/thread-stop';
 import type { Address, Pid, Tid } from '../sys/types';
+import { credentialsOf } from './credentials';
 import type { FrozenTask } from './freeze';
 import { parseXsave } from './fpu';
+import { dumpPosixTimers } from './posix-timers';
 import { readProgramBreak, readRobustList, readSecurebits, readThpDisabled, readTlsDescriptors } from './injected';
+import { readResourceLimits } from './limits';
+import type { SeccompChains } from './seccomp';
 
 const ARCHITECTURE = 'X86_64';
-const RESOURCE_COUNT = Resource.Rttime + 1;
 
 /** What the main thread's injection session also reads for the task's memory image. */
 export interface MemoryFacts {
@@ -49,26 +50,6 @@ function optionalProcNumber(pid: Pid, name: string): number | undefined {
   return fs.existsSync(`/proc/${pid}/${name}`) ? Number(procText(pid, name)) : undefined;
 }
 
-function credentialsOf(status: ProcStatus, securebits: number): Credentials {
-  return {
-    uid: status.uid.real,
-    gid: status.gid.real,
-    euid: status.uid.effective,
-    egid: status.gid.effective,
-    suid: status.uid.saved,
-    sgid: status.gid.saved,
-    fsuid: status.uid.filesystem,
-    fsgid: status.gid.filesystem,
-    inheritable: status.capInh,
-    permitted: status.capPrm,
-    effective: status.capEff,
-    bounding: status.capBnd,
-    ambient: status.capAmb,
-    securebits,
-    supplementaryGroups: status.groups,
-  };
-}
-
 const queued = (siginfos: Buffer[]): QueuedSignal[] => siginfos.map((siginfo) => ({ siginfo }));
 
 function timeValue(microseconds: bigint): TimeValue {
@@ -88,10 +69,6 @@ function signalActionList(actions: ReturnType<typeof readSignalActions>): Signal
     mask: action.mask,
     unmodeled: { compat_sigaction: false },
   }));
-}
-
-function resourceLimits(pid: Pid): ResourceLimit[] {
-  return Array.from({ length: RESOURCE_COUNT }, (_, resource) => getRlimit(pid, resource as Resource));
 }
 
 /** The rseq registration, or undefined when the thread has none. */
@@ -129,12 +106,11 @@ function readThreadByInjection(session: InjectionSession): InjectedThreadState {
   };
 }
 
-/** prctl(PR_SET_PDEATHSIG), stored only when set. */
-const parentDeathSignal = (signal: number): { pdeath_sig?: number } => (signal === 0 ? {} : { pdeath_sig: signal });
+const SCHED_FIFO = 1;
+const SCHED_RR = 2;
 
-function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: boolean): Thread {
+function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: boolean, seccomp: SeccompChains): Thread {
   const status = readStatus(pid, tid);
-  if (status.seccomp === 2) throw new AmberError(`${describeTask(pid, tid)}: seccomp filters are not supported yet`);
   const regs = traceStep(pid, tid, 'PTRACE_GETREGSET', () => parseGpRegs(ptrace.getRegs(tid)));
   const xstate = traceStep(pid, tid, 'PTRACE_GETREGSET(NT_X86_XSTATE)', () => ptrace.getXstate(tid));
   const sched = schedGetattr(tid as Pid);
@@ -143,14 +119,15 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
     robustListLength: injected.robustList.length,
     nice: readStat(pid, tid).nice,
     schedulingPolicy: sched.policy,
+    schedulingPriority: sched.policy === SCHED_FIFO || sched.policy === SCHED_RR ? sched.priority : undefined,
     // The main thread's mask is the task's (Process.blockedSignals).
     blockedSignals: isMain ? undefined : ptrace.getSigmask(tid),
     signalStack: { address: injected.altStack.base, size: injected.altStack.size, flags: injected.altStack.flags },
     pendingSignals: queued(ptrace.pendingSignals(tid, false)),
-    credentials: credentialsOf(status, injected.securebits),
+    credentials: credentialsOf(status, injected.securebits, injected.prctl.noNewPrivs),
     name: fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').replace(/\n$/, ''),
-    seccompMode: status.seccomp === 1 ? 'strict' : undefined,
-    seccompFilter: undefined,
+    parentDeathSignal: injected.prctl.pdeathsig === 0 ? undefined : injected.prctl.pdeathsig,
+    ...seccomp.threadState(pid, tid, status.seccomp),
     rseq: rseqOf(tid),
     cgroupSet: undefined,
   };
@@ -166,7 +143,7 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
     },
     core,
     // CRIU writes the signal sub-messages even when they hold nothing.
-    unmodeled: { ...(isMain ? { tc: { signals_s: {} } } : {}), thread_core: { signals_p: {}, ...parentDeathSignal(injected.prctl.pdeathsig) } },
+    unmodeled: { ...(isMain ? { tc: { signals_s: {} } } : {}), thread_core: { signals_p: {} } },
   };
 }
 
@@ -192,10 +169,9 @@ function zombieCore(task: FrozenTask): CoreDump {
 }
 
 /** The core state of every thread of a frozen task and the task's own state. */
-export function dumpCore(task: FrozenTask): CoreDump {
+export function dumpCore(task: FrozenTask, seccomp: SeccompChains): CoreDump {
   if (task.zombie) return zombieCore(task);
   const { pid } = task;
-  if (readTimers(pid).length > 0) throw new AmberError(`task ${pid}: POSIX timers are not supported yet`);
   const threads: Thread[] = [];
   let processPart: Omit<Process, 'blockedSignals' | 'name'> | undefined;
   let memoryFacts: MemoryFacts | undefined;
@@ -204,10 +180,17 @@ export function dumpCore(task: FrozenTask): CoreDump {
     const { injected, main } = injectInto(pid, tid, (session) => ({
       injected: readThreadByInjection(session),
       main: isMain
-        ? { actions: readSignalActions(session), timers: readIntervalTimers(session), programBreak: readProgramBreak(session), thpDisabled: readThpDisabled(session) }
+        ? {
+            actions: readSignalActions(session),
+            timers: readIntervalTimers(session),
+            posixTimers: dumpPosixTimers(pid, session),
+            programBreak: readProgramBreak(session),
+            thpDisabled: readThpDisabled(session),
+            limits: readResourceLimits(session),
+          }
         : undefined,
     }));
-    threads.push(dumpThread(pid, tid, injected, isMain));
+    threads.push(dumpThread(pid, tid, injected, isMain, seccomp));
     if (main === undefined) continue;
     memoryFacts = { programBreak: main.programBreak, dumpable: injected.prctl.dumpable, thpDisabled: main.thpDisabled };
     processPart = {
@@ -215,9 +198,9 @@ export function dumpCore(task: FrozenTask): CoreDump {
       exitStatus: 0,
       personality: parseInt(procText(pid, 'personality'), 16),
       kernelFlags: readStat(pid).flags,
-      timers: { real: intervalTimer(main.timers.real), virtual: intervalTimer(main.timers.virtual), profiling: intervalTimer(main.timers.prof), posix: [] },
+      timers: { real: intervalTimer(main.timers.real), virtual: intervalTimer(main.timers.virtual), profiling: intervalTimer(main.timers.prof), posix: main.posixTimers },
       pendingSignals: queued(ptrace.pendingSignals(tid, true)),
-      limits: resourceLimits(pid),
+      limits: main.limits,
       signalActions: signalActionList(main.actions),
       loginUid: optionalProcNumber(pid, 'loginuid'),
       oomScoreAdjust: optionalProcNumber(pid, 'oom_score_adj'),

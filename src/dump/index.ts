@@ -20,10 +20,11 @@ import { checkDumpedFiles, dumpFdTable } from './files';
 import { FrozenTree } from './freeze';
 import { dumpFs } from './fs';
 import { KernelObjectIds } from './ids';
-import { inventoryOf, NO_SECCOMP, timeNamespaceNow } from './inventory';
+import { inventoryOf, timeNamespaceNow } from './inventory';
 import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
 import { pageCount, pagesImageName, savedPageRanges, writePages } from './pages';
+import { SeccompChains } from './seccomp';
 import { treePlaces } from './tree';
 
 export type { DumpOptions, DumpResult } from './options';
@@ -39,8 +40,9 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
   const files = new FileSet();
   const fdTables = new Map<number, FdTable>();
   const mappings = new Map<Pid, SmapsVma[]>();
+  const seccomp = new SeccompChains();
   const tasks: Task[] = tree.tasks.map((frozen, index) => {
-    const { threads, process: processState, memoryFacts } = dumpCore(frozen);
+    const { threads, process: processState, memoryFacts } = dumpCore(frozen, seccomp);
     const place = places[index];
     if (memoryFacts === undefined) return { ...place, threads, process: processState, ids: undefined, fs: undefined, memory: undefined, pageMap: undefined };
     const taskIds = ids.of(frozen.pid);
@@ -65,7 +67,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     socketQueues: files.socketQueues,
     remaps: files.remaps,
     ghosts: files.ghosts,
-    seccomp: NO_SECCOMP,
+    seccomp: seccomp.image(),
     timeNamespaces: [timeNamespaceNow()],
     otherImages: new Map(),
     rawImages: { directory: options.imagesDir, names: writtenPages },

@@ -1,10 +1,10 @@
 /**
  * The checkpoint-wide images: inventory.img (format version, the dumper's
- * own ids, a run id), seccomp.img and the time namespace's clocks.
+ * own ids, a run id) and the time namespace's clocks.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { Inventory, SeccompFilters, TaskIds, TimeNamespace } from '../model';
+import type { Inventory, TaskIds, TimeNamespace } from '../model';
 
 /** The image-set version CRIU 4.x writes. */
 const IMAGE_VERSION = 2;
@@ -28,9 +28,6 @@ export function inventoryOf(dumperIds: TaskIds): Inventory {
     unmodeled: { network_lock_method: 0, plugins_entry: {} },
   };
 }
-
-/** No task has filters: amber refuses filtered tasks for now, so the image holds an empty list. */
-export const NO_SECCOMP: SeccompFilters = { filters: [] };
 
 function nanosecondsToSpec(ns: bigint): TimeNamespace['monotonicOffset'] {
   return { seconds: ns / 1_000_000_000n, nanoseconds: ns % 1_000_000_000n };

@@ -2,7 +2,7 @@
 import { bigInteger, enumName, integer, list, optional, text, wordSet } from './codecs';
 import { type CpuState, cpuStateRule } from './cpu';
 import { queuedSignals, type QueuedSignal } from './process';
-import { field, optionalGroup, type Modeled, type Rules } from './fields';
+import { field, optionalGroup, type Codec, type Modeled, type Rules } from './fields';
 import type { Address, CapabilitySet, SignalSet, Tid } from './ids';
 
 /** sigaltstack(2) settings. */
@@ -30,6 +30,8 @@ export interface Credentials {
   /** prctl(PR_SET_SECUREBITS) bits. */
   securebits: number;
   supplementaryGroups: number[];
+  /** prctl(PR_SET_NO_NEW_PRIVS); undefined when the image does not say. */
+  noNewPrivileges: boolean | undefined;
 }
 
 /** rseq(2) registration. */
@@ -46,6 +48,8 @@ export interface ThreadCore {
   robustListLength: number;
   nice: number | undefined;
   schedulingPolicy: number | undefined;
+  /** The static priority of a real-time policy (SCHED_FIFO, SCHED_RR). */
+  schedulingPriority: number | undefined;
   /** This thread's blocked signals; CRIU stores it for threads other than the main one (see Process.blockedSignals). */
   blockedSignals: SignalSet | undefined;
   signalStack: SignalStack | undefined;
@@ -53,6 +57,8 @@ export interface ThreadCore {
   pendingSignals: QueuedSignal[];
   credentials: Credentials | undefined;
   name: string | undefined;
+  /** prctl(PR_SET_PDEATHSIG); undefined for none. */
+  parentDeathSignal: number | undefined;
   seccompMode: 'disabled' | 'strict' | 'filter' | undefined;
   /** Index in Checkpoint.seccomp.filters of the last filter installed on this thread. */
   seccompFilter: number | undefined;
@@ -70,6 +76,12 @@ export interface Thread extends Modeled {
 
 const capabilities = optional(wordSet);
 
+/** A uint32 field that holds 0 or 1. */
+const optionalFlag: Codec<boolean | undefined> = {
+  read: (value) => (value === undefined ? undefined : integer.read(value) !== 0),
+  write: (value) => (value === undefined ? undefined : Number(value)),
+};
+
 const credentialRules: Rules<Credentials> = {
   uid: field('uid', integer),
   gid: field('gid', integer),
@@ -86,6 +98,7 @@ const credentialRules: Rules<Credentials> = {
   ambient: field('cap_amb', capabilities),
   securebits: field('secbits', integer),
   supplementaryGroups: field('groups', list(integer)),
+  noNewPrivileges: field('no_new_privs', optionalFlag),
 };
 
 const threadCoreRules: Rules<ThreadCore> = {
@@ -93,6 +106,7 @@ const threadCoreRules: Rules<ThreadCore> = {
   robustListLength: field('futex_rla_len', integer),
   nice: field('sched_nice', optional(integer)),
   schedulingPolicy: field('sched_policy', optional(integer)),
+  schedulingPriority: field('sched_prio', optional(integer)),
   blockedSignals: field('blk_sigset', optional(bigInteger)),
   signalStack: optionalGroup('sas', {
     address: field('ss_sp', bigInteger),
@@ -102,6 +116,7 @@ const threadCoreRules: Rules<ThreadCore> = {
   pendingSignals: field('signals_p.signals', queuedSignals),
   credentials: optionalGroup('creds', credentialRules),
   name: field('comm', optional(text)),
+  parentDeathSignal: field('pdeath_sig', optional(integer)),
   seccompMode: field('seccomp_mode', optional(enumName(['disabled', 'strict', 'filter'] as const))),
   seccompFilter: field('seccomp_filter', optional(integer)),
   rseq: optionalGroup('rseq_entry', {

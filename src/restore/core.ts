@@ -8,12 +8,14 @@ import * as fs from 'node:fs';
 import { AmberError } from '../errors';
 import { blockedSignals, type IntervalTimer, type Thread } from '../model';
 import { SIGKILL, SIGSTOP } from '../sys/constants';
-import { setRlimit } from '../sys/process';
 import * as ptrace from '../sys/ptrace';
 import { Syscall } from '../sys/syscall-numbers';
 import type { RestoringTask } from './context';
+import { restoreLimits } from './limits';
+import { restorePosixTimers } from './posix-timers';
 import type { RemoteTask } from './remote-task';
 import { cString, writeArguments } from './scratch-layout';
+import { holdSignals, queuePendingSignals } from './signals';
 
 const PR_SET_NAME = 15;
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -55,7 +57,6 @@ function timerIsSet(timer: IntervalTimer): boolean {
 function restoreIntervalTimers(task: RestoringTask): void {
   const timers = task.task.process.timers;
   if (timers === undefined) return;
-  if (timers.posix.length > 0) throw new AmberError(`task ${task.task.pid}: restoring POSIX timers is not supported yet`);
   ITIMERS.forEach((name, which) => {
     const timer = timers[name];
     if (!timerIsSet(timer)) return;
@@ -76,8 +77,6 @@ function restoreThreadCore(task: RestoringTask, thread: Thread, main: RemoteTask
     main.check('setting its name', Syscall.Prctl, BigInt(PR_SET_NAME), address);
   }
   if (core === undefined) return;
-  if (core.seccompMode !== undefined && core.seccompMode !== 'disabled') throw new AmberError(`${main.name}: restoring seccomp filters is not supported yet`);
-  if (core.pendingSignals.length > 0) throw new AmberError(`${main.name}: restoring pending signals is not supported yet`);
   if (core.signalStack !== undefined) {
     const stack = Buffer.alloc(24);
     stack.writeBigUInt64LE(core.signalStack.address, 0);
@@ -101,23 +100,15 @@ function restoreProcessFlags(task: RestoringTask): void {
   if (oomScoreAdjust !== undefined) fs.writeFileSync(`/proc/${task.task.pid}/oom_score_adj`, String(oomScoreAdjust));
 }
 
-/** amber restores tasks with its own credentials; other ones would be silently wrong, so they are refused for now. */
-function checkCredentials(task: RestoringTask, thread: Thread): void {
-  const creds = thread.core?.credentials;
-  if (creds === undefined) return;
-  const ids = [creds.uid, creds.euid, creds.suid, creds.fsuid, creds.gid, creds.egid, creds.sgid, creds.fsgid];
-  const own = [process.getuid?.(), process.getgid?.()];
-  if (ids.some((id, i) => id !== own[i < 4 ? 0 : 1])) throw new AmberError(`task ${task.task.pid} thread ${thread.tid}: restoring credentials other than amber's is not supported yet`);
-}
-
 export function restoreCore(task: RestoringTask): void {
-  task.task.threads.forEach((thread) => checkCredentials(task, thread));
-  const state = task.task.process;
-  if (state.pendingSignals.length > 0) throw new AmberError(`task ${task.task.pid}: restoring pending signals is not supported yet`);
   restoreSignalActions(task);
   restoreProcessFlags(task);
-  restoreIntervalTimers(task);
-  state.limits.forEach((limit, resource) => setRlimit(task.task.pid, resource, limit));
+  restoreLimits(task);
   const remotes = [task.main, ...task.threads];
   task.task.threads.forEach((thread, i) => restoreThreadCore(task, thread, remotes[i]));
+  // From here until amber lets the task go, its signals wait for it (see signals.ts): the queued ones and its timers'.
+  holdSignals(task);
+  queuePendingSignals(task);
+  restoreIntervalTimers(task);
+  restorePosixTimers(task);
 }

@@ -22,10 +22,12 @@ import { restoreCore } from './core';
 import { restoreFileLocks } from './file-locks';
 import { OpenDescriptions, restoreFds } from './files';
 import { restoreFsState } from './fs-state';
+import { restoreIdentity } from './identity';
 import { restoreMemory } from './memory';
 import type { RestoreOptions, RestoreResult } from './options';
 import { finalRegisters, restoreFpu } from './registers';
 import { freeStretch } from './scratch-layout';
+import { releaseSignals } from './signals';
 import type { RemoteTask } from './remote-task';
 import { createTree, killCreated } from './tree';
 
@@ -54,6 +56,7 @@ function release(task: RestoringTask): void {
   const [mainThread, ...others] = task.task.threads;
   others.forEach((thread, i) => setCpuState(threads[i], thread));
   main.check('removing its scratch page', Syscall.Munmap, scratch.address, BigInt(scratch.size));
+  releaseSignals(task);
   setCpuState(main, mainThread);
 }
 
@@ -89,6 +92,8 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
     descriptions.closeAll();
   }
   for (const task of live) restoreCore(task);
+  // Last: the tasks' own credentials may lack the privileges the steps before need.
+  for (const task of live) restoreIdentity(context.checkpoint, task);
   for (const task of live) release(task);
   // Children first: a parent that runs early finds them all there.
   for (const task of [...live].reverse()) {

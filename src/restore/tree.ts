@@ -37,7 +37,8 @@ import type { RestoreContext, RestoringTask } from './context';
 import { RemoteTask, vdsoSyscallSite } from './remote-task';
 import { SCRATCH_SIZE, SYSCALL_INSTRUCTION, writeArguments } from './scratch-layout';
 
-const TRACE_OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
+/** The ptrace options of every task amber restores (its clones inherit them). */
+export const TRACE_OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
 const MAP_ANONYMOUS = 0x20;
 const MAP_FIXED_NOREPLACE = 0x100000;
 const PROT_ALL = 0x7;

@@ -114,12 +114,12 @@ export function getRseqConfiguration(tid: Tid): RseqConfiguration {
   };
 }
 
-/** The seccomp filter at `index` (0 is the most recently installed) as raw BPF instructions. */
+/** The seccomp filter at `index` as raw BPF instructions; 0 is the first installed (kernel/seccomp.c, get_nth_filter). */
 export function seccompGetFilter(tid: Tid, index: number): Buffer {
   return native().ptraceSeccompGetFilter(tid, index);
 }
 
-/** Every seccomp filter of the thread, most recent first; empty when it has none. */
+/** Every seccomp filter of the thread, oldest first; empty when it has none. */
 export function seccompFilters(tid: Tid): Buffer[] {
   const filters: Buffer[] = [];
   for (;;) {

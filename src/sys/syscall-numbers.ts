@@ -58,7 +58,6 @@ export enum Syscall {
   Dup3 = 292,
   RtTgsigqueueinfo = 297,
   Prlimit64 = 302,
-  SchedSetattr = 314,
   Seccomp = 317,
   Rseq = 334,
   Clone3 = 435,
