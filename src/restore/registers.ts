@@ -4,6 +4,7 @@
  */
 import { AmberError } from '../errors';
 import type { CpuState, FpuState } from '../model';
+import { fillFxsaveArea, FXSAVE_SIZE, writeWords32, XSTATE_BV_OFFSET, YMM_UPPER_OFFSET } from '../model/fpu-layout';
 import { NoteType } from '../sys/constants';
 import * as ptrace from '../sys/ptrace';
 import { asRegister, asSigned, type GpRegisterName, type GpRegs } from '../sys/regs';
@@ -22,11 +23,6 @@ const SLEEP_ARGUMENTS: ReadonlyMap<number, { request: GpRegisterName; remaining:
   [Syscall.Nanosleep, { request: 'rdi', remaining: 'rsi' }],
   [Syscall.ClockNanosleep, { request: 'rdx', remaining: 'r10' }],
 ]);
-/** The legacy FXSAVE region and the XSAVE header (Intel SDM vol. 1, 13.4). */
-const LEGACY_SIZE = 512;
-const XSTATE_BV_OFFSET = 512;
-/** Where the upper halves of YMM0-15 sit in the standard (non-compacted) format ptrace uses. */
-const YMM_UPPER_OFFSET = 576;
 /** x87, SSE and AVX: the components amber writes; the others start in their initial state. */
 const WRITTEN_COMPONENTS = 0x7n;
 
@@ -59,40 +55,22 @@ export function resumeRegisters(saved: GpRegs): GpRegs {
   return regs;
 }
 
-function writeWords(target: Buffer, offset: number, words: readonly number[]): void {
-  words.forEach((word, i) => target.writeUInt32LE(word >>> 0, offset + 4 * i));
-}
-
-function fillLegacyRegion(area: Buffer, fpu: FpuState): void {
-  area.fill(0, 0, LEGACY_SIZE);
-  area.writeUInt16LE(fpu.controlWord, 0);
-  area.writeUInt16LE(fpu.statusWord, 2);
-  area.writeUInt16LE(fpu.tagWord, 4);
-  area.writeUInt16LE(fpu.lastOpcode, 6);
-  area.writeBigUInt64LE(fpu.lastInstruction, 8);
-  area.writeBigUInt64LE(fpu.lastOperand, 16);
-  area.writeUInt32LE(fpu.mxcsr, 24);
-  area.writeUInt32LE(fpu.mxcsrMask, 28);
-  writeWords(area, 32, fpu.x87Registers);
-  writeWords(area, 160, fpu.xmmRegisters);
-}
-
 /** Writes the FPU state into the thread's XSAVE area (read first, so its layout is this CPU's). */
 export function restoreFpu(tid: Tid, fpu: FpuState): void {
   const area = ptrace.getXstate(tid);
   if (area.length < YMM_UPPER_OFFSET) {
-    const legacy = Buffer.alloc(LEGACY_SIZE);
-    fillLegacyRegion(legacy, fpu);
+    const legacy = Buffer.alloc(FXSAVE_SIZE);
+    fillFxsaveArea(legacy, fpu);
     ptrace.setRegset(tid, NoteType.PrFpReg, legacy);
     return;
   }
-  fillLegacyRegion(area, fpu);
+  fillFxsaveArea(area, fpu);
   const components = (fpu.xsave?.components ?? 0x3n) & WRITTEN_COMPONENTS;
   area.writeBigUInt64LE(components, XSTATE_BV_OFFSET);
   const ymm = fpu.xsave?.ymmUpper ?? [];
   if (ymm.length > 0) {
     if (area.length < YMM_UPPER_OFFSET + 4 * ymm.length) throw new AmberError(`thread ${tid}: this CPU's XSAVE area has no room for AVX state`);
-    writeWords(area, YMM_UPPER_OFFSET, ymm);
+    writeWords32(area, YMM_UPPER_OFFSET, ymm);
   }
   ptrace.setXstate(tid, area);
 }

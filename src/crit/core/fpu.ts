@@ -4,18 +4,16 @@
  * rebuilt from the image's fields.
  */
 import type { FpuState, XsaveState } from '../../model';
+import { fillFxsaveArea, FXSAVE_SIZE, writeWords32, XSTATE_BV_OFFSET, YMM_UPPER_OFFSET } from '../../model/fpu-layout';
 import { NOTE_TYPES, type Note } from './note';
 
-const FXSAVE_SIZE = 512;
 /** Bytes 464..471 of the FXSAVE area are the kernel's to use: ptrace and core files put XCR0 there (arch/x86/include/asm/user.h). */
 const XCR0_OFFSET = 464;
-const XSAVE_HEADER_OFFSET = 512;
 
 /** XCR0 / XSTATE_BV bits. */
 const COMPONENTS = { x87: 1n << 0n, sse: 1n << 1n, avx: 1n << 2n, avx512: 0b111n << 5n } as const;
 
 /** Where each component the image holds sits in the standard (uncompacted) XSAVE format. */
-const AVX_UPPER_OFFSET = 576;
 const OPMASK_OFFSET = 1088;
 const ZMM_UPPER_OFFSET = 1152;
 const HIGH16_ZMM_OFFSET = 1664;
@@ -25,8 +23,6 @@ function areaSize(enabled: bigint): number {
   return enabled & COMPONENTS.avx ? 832 : 576;
 }
 
-const writeWords32 = (area: Buffer, offset: number, words: readonly number[]): void =>
-  words.forEach((word, i) => area.writeUInt32LE(word >>> 0, offset + 4 * i));
 const writeWords64 = (area: Buffer, offset: number, words: readonly bigint[]): void =>
   words.forEach((word, i) => area.writeBigUInt64LE(BigInt.asUintN(64, word), offset + 8 * i));
 
@@ -42,16 +38,7 @@ function enabledComponents(xsave: XsaveState | undefined): bigint {
 /** The legacy 512-byte area: x87 and SSE registers, with XCR0 in the software bytes. */
 function fxsaveArea(fpu: FpuState, size: number): Buffer {
   const area = Buffer.alloc(size);
-  area.writeUInt16LE(fpu.controlWord, 0);
-  area.writeUInt16LE(fpu.statusWord, 2);
-  area.writeUInt16LE(fpu.tagWord, 4);
-  area.writeUInt16LE(fpu.lastOpcode, 6);
-  area.writeBigUInt64LE(fpu.lastInstruction, 8);
-  area.writeBigUInt64LE(fpu.lastOperand, 16);
-  area.writeUInt32LE(fpu.mxcsr, 24);
-  area.writeUInt32LE(fpu.mxcsrMask, 28);
-  writeWords32(area, 32, fpu.x87Registers);
-  writeWords32(area, 160, fpu.xmmRegisters);
+  fillFxsaveArea(area, fpu);
   area.writeBigUInt64LE(enabledComponents(fpu.xsave), XCR0_OFFSET);
   return area;
 }
@@ -67,8 +54,8 @@ export function xstateNote(fpu: FpuState): Note | undefined {
   const enabled = enabledComponents(xsave);
   const area = fxsaveArea(fpu, areaSize(enabled));
   // Only components the area has room for may be marked in use.
-  area.writeBigUInt64LE(xsave.components & enabled, XSAVE_HEADER_OFFSET);
-  writeWords32(area, AVX_UPPER_OFFSET, xsave.ymmUpper);
+  area.writeBigUInt64LE(xsave.components & enabled, XSTATE_BV_OFFSET);
+  writeWords32(area, YMM_UPPER_OFFSET, xsave.ymmUpper);
   if (enabled & COMPONENTS.avx512) {
     writeWords64(area, OPMASK_OFFSET, xsave.opmask);
     writeWords64(area, ZMM_UPPER_OFFSET, xsave.zmmUpper);
