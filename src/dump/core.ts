@@ -3,7 +3,7 @@
  * mask and stack, credentials and scheduling; for the task, signal actions,
  * timers, limits and the other process-wide state. What the kernel does not
  * show from outside is read by syscall injection, one short session per
- * thread that maps its scratch page, reads and unmaps it again.
+ * thread, which leaves the thread as it was even if amber dies meanwhile.
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../errors';
@@ -86,7 +86,7 @@ interface InjectedThreadState {
   securebits: number;
 }
 
-/** Runs `read` in one injection session on a seized, stopped thread; the scratch page is gone when it returns. */
+/** Runs `read` in one injection session on a seized, stopped thread; its scratch memory is gone when it returns. */
 function injectInto<T>(pid: Pid, tid: Tid, read: (session: InjectionSession) => T): T {
   const session = InjectionSession.open(pid, tid);
   try {

@@ -10,14 +10,22 @@
  *
  *  - every injected register set has orig_rax = -1, so the kernel does not
  *    "restart" anything on our behalf; the thread runs from a `syscall`
- *    instruction found in its own code (the vdso), and PTRACE_SYSCALL stops
- *    it at the syscall's entry and exit;
+ *    instruction found in its own code, and PTRACE_SYSCALL stops it at the
+ *    syscall's entry and exit;
+ *  - if amber dies meanwhile, the kernel lets the thread run on with the
+ *    injected registers: a `Lifeline` (a signal frame on its stack, see
+ *    lifeline.ts) then brings it back to its own state. A thread whose
+ *    stack or code does not allow one runs from the vdso's `syscall` and
+ *    gets a mapped scratch page, unprotected;
  *  - at the end the thread is brought back to a PTRACE_EVENT_STOP
  *    (PTRACE_INTERRUPT, then resumed) and gets its saved registers there, so
  *    the kernel's own restart logic sees them unchanged when it resumes;
- *  - a signal that shows up meanwhile is delivered on the thread's saved
- *    registers, exactly as the kernel would have delivered it (SA_RESTART or
- *    EINTR), and injection continues from the stop after it;
+ *  - a thread with a lifeline has every signal blocked while it holds
+ *    injected registers: one that shows up waits until the thread has its
+ *    own mask and registers back. Without a lifeline, a signal is delivered
+ *    on the thread's saved registers, exactly as the kernel would have
+ *    delivered it (SA_RESTART or EINTR), and injection continues from the
+ *    stop after it;
  *  - the rseq_cs word of the thread's rseq area is put back too: the kernel
  *    clears it whenever the thread enters user space outside the critical
  *    section it names (rseq(2)), as it does at our syscall instruction, and
@@ -29,8 +37,11 @@
  */
 import * as os from 'node:os';
 import { AmberError } from '../errors';
+import { logger } from '../log/logger';
 import { readMaps, type Vma } from '../proc/maps';
+import { findCode } from './code-search';
 import { MAP_PRIVATE, PAGE_SIZE, PROT_READ, PROT_WRITE } from './constants';
+import { Lifeline, type LifelineCode } from './lifeline';
 import { isSyscallError } from './native';
 import * as ptrace from './ptrace';
 import { asRegister, asSigned, type GpRegisterName, parseGpRegs, serializeGpRegs } from './regs';
@@ -40,8 +51,8 @@ import { describeTask, ptraceFailure, release, seizeAndStop, type ThreadStop, tr
 import type { Address, Pid, Tid } from './types';
 import { readTaskMemory, writeTaskMemory } from './vm';
 
+const log = logger('ptrace');
 const ARGUMENT_REGISTERS: readonly GpRegisterName[] = ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'];
-const SYSCALL_INSTRUCTION = Buffer.from([0x0f, 0x05]);
 /** The code segment selector of 64-bit user mode (__USER_CS). */
 const USER_CS_64 = 0x33n;
 const MAP_ANONYMOUS = 0x20;
@@ -65,19 +76,6 @@ export function errnoName(errno: number): string {
   return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
 }
 
-/** The first `syscall` instruction in the task's executable memory, vdso first. */
-function findSyscallInstruction(pid: Pid): Address {
-  const candidates = readMaps(pid)
-    .filter((vma) => vma.read && vma.exec && vma.kind !== 'vsyscall')
-    .sort((a: Vma, b: Vma) => Number(b.kind === 'vdso') - Number(a.kind === 'vdso'));
-  for (const vma of candidates) {
-    const code = readTaskMemory(pid, [{ addr: vma.start, len: Number(vma.end - vma.start) }]);
-    const offset = code.indexOf(SYSCALL_INSTRUCTION);
-    if (offset >= 0) return vma.start + BigInt(offset);
-  }
-  throw new AmberError(`task ${pid}: no syscall instruction in its executable memory`);
-}
-
 /** A word of task memory to put back as it was. */
 interface SavedWord {
   address: Address;
@@ -98,10 +96,19 @@ function saveRseqCs(pid: Pid, tid: Tid): SavedWord | null {
   return { address, value: readTaskMemory(pid, [{ addr: address, len: 8 }]) };
 }
 
+/** Every signal: blocked while a lifeline guards the thread (PTRACE_SETSIGMASK leaves out SIGKILL and SIGSTOP). */
+const ALL_SIGNALS = (1n << 64n) - 1n;
+
 export class InjectionSession {
   /** The thread sits in a syscall-exit stop of an injected syscall (else in a PTRACE_EVENT_STOP). */
   private atSyscallExit = false;
+  /** The page mapped for buffers when the thread has no lifeline. */
   private scratchPage: ScratchPage | null = null;
+  /** The buffer area below the thread's stack pointer when it has one. */
+  private stackScratch: ScratchPage | null = null;
+  private lifeline: Lifeline | null = null;
+  /** The thread's own mask, while amber keeps every signal blocked. */
+  private maskWhileBlocked: bigint | null = null;
   private state: 'open' | 'gone' | 'closed' = 'open';
   /** What the session is doing, for errors. */
   private activity = 'syscall injection';
@@ -111,7 +118,10 @@ export class InjectionSession {
     readonly tid: Tid,
     /** The thread's own registers (NT_PRSTATUS), put back at the end. */
     private savedRegs: Buffer,
+    /** A `syscall` instruction, the vdso's when it has one. */
     private readonly syscallSite: Address,
+    /** The code a lifeline needs, or null when the task's code lacks it. */
+    private readonly lifelineCode: LifelineCode | null,
     private savedRseqCs: SavedWord | null,
   ) {}
 
@@ -119,21 +129,32 @@ export class InjectionSession {
   static open(pid: Pid, tid: Tid): InjectionSession {
     const regs = traceStep(pid, tid, 'PTRACE_GETREGSET', () => ptrace.getRegs(tid));
     if (parseGpRegs(regs).cs !== USER_CS_64) throw new AmberError(`${describeTask(pid, tid)}: is not running 64-bit code`);
-    return new InjectionSession(pid, tid, regs, findSyscallInstruction(pid), saveRseqCs(pid, tid));
+    const maps = readMaps(pid);
+    const { syscall, syscallReturn, sigreturn } = findCode(pid, maps, ['syscall', 'syscallReturn', 'sigreturn']);
+    if (syscall === undefined) throw new AmberError(`task ${pid}: no syscall instruction in its executable memory`);
+    const lifelineCode = syscallReturn === undefined || sigreturn === undefined ? null : { syscallReturn, sigreturn };
+    const session = new InjectionSession(pid, tid, regs, syscall, lifelineCode, saveRseqCs(pid, tid));
+    session.lifeline = session.armLifeline(maps);
+    return session;
   }
 
   private get task(): string {
     return describeTask(this.pid, this.tid);
   }
 
+  /** Whether a lifeline brings the thread back to its own state should amber die during the session. */
+  get protected(): boolean {
+    return this.lifeline !== null;
+  }
+
   /** Runs syscall `nr` in the thread and returns its raw result: negative values are -errno. */
   syscall(nr: number, ...args: bigint[]): bigint {
     if (args.length > ARGUMENT_REGISTERS.length) throw new RangeError(`a syscall takes at most 6 arguments, got ${args.length}`);
     if (this.state !== 'open') throw new AmberError(`${this.task}: injection session is ${this.state}`);
-    const injected = this.injectedRegs(nr, args);
     this.activity = `injected ${syscallName(nr)}`;
     for (let interruptions = 0; interruptions <= MAX_INTERRUPTIONS; interruptions++) {
-      this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, injected));
+      this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, this.injectedRegs(nr, args)));
+      this.blockSignals();
       this.step('PTRACE_SYSCALL', () => ptrace.resumeToSyscall(this.tid));
       const entry = this.nextStop();
       this.atSyscallExit = false;
@@ -161,8 +182,16 @@ export class InjectionSession {
     return result;
   }
 
-  /** A private read-write page in the task for syscall buffers, mapped on first use and unmapped by `close`. */
+  /**
+   * Task memory for syscall buffers, gone when the session closes: below the
+   * thread's stack pointer when it has a lifeline, else a private page
+   * mapped on first use and unmapped by `close`.
+   */
   scratch(): ScratchPage {
+    if (this.lifeline !== null) {
+      this.stackScratch ??= this.lifeline.scratch();
+      return this.stackScratch;
+    }
     if (this.scratchPage === null) {
       const address = chooseScratchAddress(readMaps(this.pid));
       const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
@@ -175,8 +204,9 @@ export class InjectionSession {
   }
 
   /**
-   * Unmaps the scratch page and gives the thread back its registers in a
-   * PTRACE_EVENT_STOP; the caller then detaches or keeps it stopped.
+   * Unmaps a mapped scratch page, gives the thread back its mask and
+   * registers in a PTRACE_EVENT_STOP, then what its stack held below the red
+   * zone; the caller then detaches or keeps it stopped.
    */
   close(): void {
     if (this.state !== 'open') return;
@@ -189,6 +219,42 @@ export class InjectionSession {
     }
   }
 
+  /** A lifeline for the thread's current state, or null (logged) when it cannot have one. */
+  private armLifeline(maps: readonly Vma[]): Lifeline | null {
+    const arming =
+      this.lifelineCode === null
+        ? { unprotected: 'its code has no `syscall; ret` or no rt_sigreturn restorer' }
+        : Lifeline.arm(this.pid, this.tid, parseGpRegs(this.savedRegs), this.savedRseqCs?.value.readBigUInt64LE(0) ?? 0n, this.lifelineCode, maps);
+    if ('lifeline' in arming) {
+      log.debug(() => `${this.task}: injection guarded by a sigreturn frame`);
+      return arming.lifeline;
+    }
+    log.debug(() => `${this.task}: injection unprotected: ${arming.unprotected}`);
+    return null;
+  }
+
+  /**
+   * A thread with a lifeline gets no signal while amber injects: a handler
+   * frame would land on the stack below it, where amber's buffers are.
+   * Signals that come meanwhile stay pending until its mask is back. The
+   * frame holds the thread's own mask, so only from the moment the thread
+   * holds injected registers may the mask change.
+   */
+  private blockSignals(): void {
+    if (this.lifeline === null || this.maskWhileBlocked !== null) return;
+    const own = this.step('PTRACE_GETSIGMASK', () => ptrace.getSigmask(this.tid));
+    this.step('PTRACE_SETSIGMASK', () => ptrace.setSigmask(this.tid, ALL_SIGNALS));
+    this.maskWhileBlocked = own;
+  }
+
+  /** Gives the thread its own mask back; before its own registers, while the lifeline still guards it. */
+  private unblockSignals(): void {
+    const own = this.maskWhileBlocked;
+    if (own === null) return;
+    this.step('PTRACE_SETSIGMASK', () => ptrace.setSigmask(this.tid, own));
+    this.maskWhileBlocked = null;
+  }
+
   private restore(): void {
     this.activity = 'the return to its own registers';
     if (this.atSyscallExit) {
@@ -199,6 +265,7 @@ export class InjectionSession {
       else if (stop.kind !== 'event-stop') throw this.unexpected(stop, 'while returning to its stop');
       this.atSyscallExit = false;
     }
+    this.unblockSignals();
     this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, this.savedRegs));
     if (this.savedRseqCs !== null) {
       const { address, value } = this.savedRseqCs;
@@ -206,15 +273,19 @@ export class InjectionSession {
         throw new AmberError(`${this.task}: cannot put back rseq_cs at 0x${address.toString(16)}`);
       }
     }
+    this.lifeline?.disarm();
   }
 
   /**
    * The thread is in a signal-delivery-stop with our registers: deliver the
    * signal on its own registers instead, so the kernel handles the syscall
-   * it was in as it would have, and stop it again right after.
+   * it was in as it would have, and stop it again right after. With a
+   * lifeline only SIGSTOP gets here, every other signal being blocked.
    */
   private deliver(signal: number): void {
+    this.unblockSignals();
     this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, this.savedRegs));
+    this.lifeline?.disarm();
     this.step('PTRACE_INTERRUPT', () => ptrace.interrupt(this.tid));
     let pending = signal;
     for (;;) {
@@ -225,13 +296,20 @@ export class InjectionSession {
       pending = stop.signal;
     }
     // Delivery may have set up a handler frame (and left an rseq critical section): this is the state to give back now.
+    const before = parseGpRegs(this.savedRegs).rsp;
     this.savedRegs = this.step('PTRACE_GETREGSET', () => ptrace.getRegs(this.tid));
     this.savedRseqCs = saveRseqCs(this.pid, this.tid);
+    if (this.lifeline === null) return;
+    if (this.stackScratch !== null && parseGpRegs(this.savedRegs).rsp !== before) {
+      throw new AmberError(`${this.task}: signal ${signal} moved its stack, where amber's buffers were`);
+    }
+    this.lifeline = this.armLifeline(readMaps(this.pid));
   }
 
   private injectedRegs(nr: number, args: readonly bigint[]): Buffer {
     const regs = parseGpRegs(this.savedRegs);
     regs.rip = this.syscallSite;
+    this.lifeline?.aim(regs);
     regs.rax = BigInt(nr);
     regs.orig_rax = asRegister(-1n);
     ARGUMENT_REGISTERS.forEach((name, i) => {
