@@ -24,7 +24,8 @@ import * as ptrace from './ptrace';
 import { type GpRegs } from './regs';
 import { rseqResumeAddress } from './rseq';
 import { ScratchPage } from './scratch';
-import { FPSTATE_ALIGNMENT, fpstateImage, resumedRegisters, SIGRETURN_FRAME_SIZE, sigreturnFrame } from './sigreturn-frame';
+import { FPSTATE_ALIGNMENT, fpstateImage, SIGRETURN_FRAME_SIZE, sigreturnFrame } from './sigreturn-frame';
+import { restartedRegisters } from './syscall-restart';
 import { describeTask, traceStep } from './thread-stop';
 import type { Address, Pid, Tid } from './types';
 import { readTaskMemory, writeTaskMemory } from './vm';
@@ -97,7 +98,7 @@ export class Lifeline {
     const layout = layOut(regs.rsp, fpstate.length);
     const problem = stackProblem(maps, regs.rsp, layout);
     if (problem !== null) return { unprotected: problem };
-    const resumed = resumedRegisters(regs);
+    const resumed = restartedRegisters(regs);
     // The thread leaves any critical section for the `syscall; ret`, and the kernel then forgets it: abort it here.
     resumed.rip = rseqResumeAddress(pid, rseqCs, resumed.rip);
     const frame = sigreturnFrame({

@@ -6,7 +6,7 @@
  * thread's stack so that rt_sigreturn, run by the thread itself, gives it
  * back its whole user-visible state.
  */
-import { asSigned, type GpRegs } from './regs';
+import type { GpRegs } from './regs';
 
 /** pretcode (8), struct ucontext (304), struct siginfo (128): what rt_sigreturn checks access to. */
 export const SIGRETURN_FRAME_SIZE = 440;
@@ -47,30 +47,6 @@ const XSAVE_MINIMUM = 576;
 /** AMX tile data: a dynamic feature, whose presence makes the thread's XSAVE size unknowable from outside. */
 const XFEATURE_DYNAMIC = 1n << 18n;
 
-const ERESTARTSYS = -512n;
-const ERESTARTNOINTR = -513n;
-const ERESTARTNOHAND = -514n;
-const ERESTART_RESTARTBLOCK = -516n;
-const SYSCALL_INSTRUCTION_LENGTH = 2n;
-const RESTARTING = [ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK];
-
-/**
- * The registers a thread stopped in the kernel's signal handling goes on
- * with when no signal is delivered: an interrupted syscall is restarted
- * (arch/x86/kernel/signal.c). rt_sigreturn resets the restart block
- * (restore_sigcontext), so a syscall that would restart through it
- * (nanosleep, futex or poll with a timeout) is started again from its
- * own arguments instead: it waits longer, but does not fail with EINTR.
- */
-export function resumedRegisters(regs: GpRegs): GpRegs {
-  const resumed = { ...regs };
-  if (asSigned(regs.orig_rax) >= 0n && RESTARTING.includes(asSigned(regs.rax))) {
-    resumed.rax = regs.orig_rax;
-    resumed.rip = regs.rip - SYSCALL_INSTRUCTION_LENGTH;
-  }
-  return resumed;
-}
-
 /**
  * The thread's XSAVE area (PTRACE_GETREGSET NT_X86_XSTATE, standard format)
  * as a signal frame holds it: the software bytes say how large the state
@@ -96,7 +72,7 @@ export function fpstateImage(xstate: Buffer): Buffer | null {
 }
 
 export interface FrameContents {
-  /** The registers rt_sigreturn loads (see `resumedRegisters`). */
+  /** The registers rt_sigreturn loads (see `restartedRegisters`). */
   regs: GpRegs;
   blockedSignals: bigint;
   /** Where the thread returns to from the syscall before the frame: code that calls rt_sigreturn. */
