@@ -15,6 +15,7 @@ import type { FileSet } from './file-set';
 import { epolls } from './fds/epoll';
 import { eventfds } from './fds/eventfd';
 import { fifos } from './fds/fifo';
+import { memfds } from './fds/memfd';
 import { fdPath, type FdKind, type FdSubject } from './fds/kind';
 import { pipes } from './fds/pipe';
 import { regularFiles } from './fds/regular';
@@ -24,7 +25,7 @@ import { unixSockets } from './fds/unix-socket';
 import { describeUnsupported } from './fds/unsupported';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
-const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, unixSockets, regularFiles];
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, unixSockets, memfds, regularFiles];
 
 const fdFlags = flags(FD_FLAG_BITS);
 

@@ -25,6 +25,7 @@ import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
 import { pageCount, pagesImageName, savedPageRanges, writePages } from './pages';
 import { SeccompChains } from './seccomp';
+import { dumpSharedMemory } from './shmem';
 import { treePlaces } from './tree';
 
 export type { DumpOptions, DumpResult } from './options';
@@ -56,6 +57,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
   checkDumpedFiles(files);
   log.info(() => `${files.files.size} open file descriptions, told apart with ${files.kcmpCalls} kcmp calls`);
   const pagesWritten = dumpAllPages(tasks, mappings, options, writtenPages, stats);
+  const sharedMemory = dumpSharedMemory(files, tasks, options.imagesDir, writtenPages);
   const checkpoint: Checkpoint = {
     inventory: inventoryOf(dumperIds),
     tasks,
@@ -68,6 +70,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     remaps: files.remaps,
     ghosts: files.ghosts,
     seccomp: seccomp.image(),
+    sharedMemory,
     timeNamespaces: [timeNamespaceNow()],
     otherImages: new Map(),
     rawImages: { directory: options.imagesDir, names: writtenPages },

@@ -14,6 +14,7 @@ import type { VmFlag } from '../proc/vm-flags';
 import type { Pid } from '../sys/types';
 import type { MemoryFacts } from './core';
 import { pathFile, type FileSet } from './file-set';
+import { isSharedObjectMapping, mapFilesPath, sharedMemoryBacking, type VmaBacking } from './shmem-mapping';
 
 const protection = flags(PROTECTION_BITS);
 const mapping = flags(MAPPING_BITS);
@@ -62,39 +63,51 @@ function kindBits(vma: SmapsVma): number {
 
 function refuseUnsupported(pid: Pid, vma: SmapsVma): void {
   const where = `task ${pid}: mapping 0x${vma.start.toString(16)}-0x${vma.end.toString(16)}`;
-  if (vma.kind === 'file' && vma.deleted) throw new AmberError(`${where}: a mapped file that was unlinked is not supported yet`);
-  if (vma.shared && vma.kind !== 'file') throw new AmberError(`${where}: shared anonymous memory is not supported yet`);
+  if (vma.kind === 'file' && vma.deleted) throw new AmberError(`${where}: ${vma.name} was unlinked while mapped, which is not supported yet`);
+  // Anonymous shared memory and memfds are files ("/dev/zero (deleted)"); only a named one ([anon_shmem:NAME]) gets here.
+  if (vma.shared && vma.kind !== 'file') throw new AmberError(`${where}: shared anonymous memory named '${vma.name}' is not supported yet`);
   if (vma.kind === 'special') throw new AmberError(`${where}: ${vma.name} is not supported yet`);
 }
 
 function mappedFile(pid: Pid, vma: SmapsVma, files: FileSet): FileId {
   const openFlags = vma.shared && vma.write ? O_RDWR : 0;
-  const mapFiles = `/proc/${pid}/map_files/${vma.start.toString(16)}-${vma.end.toString(16)}`;
-  const stat = fs.statSync(mapFiles);
+  const stat = fs.statSync(mapFilesPath(pid, vma));
   return files.byPath(`map:${stat.dev}:${stat.ino}:${openFlags}`, (id) => pathFile(id, vma.name, stat, openFlags));
 }
 
-function vmaOf(pid: Pid, vma: SmapsVma, files: FileSet): Vma {
+/** A mapped file, anonymous memory, or a special mapping. */
+function ordinaryBacking(pid: Pid, vma: SmapsVma, files: FileSet): VmaBacking {
   refuseUnsupported(pid, vma);
   const isFile = vma.kind === 'file';
-  const rawMapping = (vma.shared ? MAPPING_BITS.shared : MAPPING_BITS.private) | (isFile ? 0 : MAPPING_BITS.anonymous) | (vma.vmFlags.has('gd') ? MAPPING_BITS.growsDown : 0);
+  return {
+    shmid: isFile ? BigInt(mappedFile(pid, vma, files)) : 0n,
+    fileOffset: isFile ? vma.offset : 0n,
+    fileFlags: isFile ? (vma.shared && vma.write ? O_RDWR : 0) : undefined,
+    anonymous: !isFile,
+    status: kindBits(vma),
+  };
+}
+
+function vmaOf(pid: Pid, vma: SmapsVma, files: FileSet): Vma {
+  const backing = sharedMemoryBacking(pid, vma, files) ?? ordinaryBacking(pid, vma, files);
+  const rawMapping = (vma.shared ? MAPPING_BITS.shared : MAPPING_BITS.private) | (backing.anonymous ? MAPPING_BITS.anonymous : 0) | (vma.vmFlags.has('gd') ? MAPPING_BITS.growsDown : 0);
   return {
     start: vma.start,
     end: vma.end,
-    fileOffset: isFile ? vma.offset : 0n,
-    shmid: isFile ? BigInt(mappedFile(pid, vma, files)) : 0n,
+    fileOffset: backing.fileOffset,
+    shmid: backing.shmid,
     protection: protection.read(protectionOf(vma)),
     mapping: mapping.read(rawMapping),
-    kind: vmaKind.read(kindBits(vma) >>> 0),
+    kind: vmaKind.read(backing.status >>> 0),
     fd: -1n,
     madvise: adviceOf(vma),
-    fileFlags: isFile ? (vma.shared && vma.write ? O_RDWR : 0) : undefined,
+    fileFlags: backing.fileFlags,
   };
 }
 
 export interface MemoryDump {
   memory: Memory;
-  /** The VMAs as smaps printed them, for the page dump. */
+  /** The VMAs as smaps printed them, for the page dump: all but those whose shared memory object holds their pages. */
   vmas: SmapsVma[];
 }
 
@@ -105,8 +118,9 @@ export function dumpMemory(pid: Pid, facts: MemoryFacts, files: FileSet): Memory
   const executable = files.byPath(`map:${exeStat.dev}:${exeStat.ino}:0`, (id) => pathFile(id, exePath, exeStat, 0));
   const stat = readStat(pid);
   const smaps = readSmaps(pid);
+  const vmas = smaps.map((vma) => vmaOf(pid, vma, files));
   return {
-    vmas: smaps,
+    vmas: smaps.filter((_, i) => !isSharedObjectMapping(vmas[i])),
     memory: {
       codeStart: stat.startCode,
       codeEnd: stat.endCode,
@@ -121,7 +135,7 @@ export function dumpMemory(pid: Pid, facts: MemoryFacts, files: FileSet): Memory
       environmentEnd: stat.envEnd,
       executable,
       auxv: readAuxv(pid).map((entry) => ({ type: BigInt(entry.type), value: entry.value })),
-      vmas: smaps.map((vma) => vmaOf(pid, vma, files)),
+      vmas,
       dumpable: facts.dumpable,
       unmodeled: { thp_disabled: facts.thpDisabled },
     },

@@ -7,6 +7,7 @@ import type { FileLock } from './file-locks';
 import type { OpenFile } from './files';
 import type { SeccompFilters, TimeNamespace } from './namespaces';
 import type { FileRemap, GhostFile, PipeContents, QueuedPacket } from './shared';
+import type { SharedMemory } from './shared-memory';
 import { taskIdsRules, type FdTable, type Task, type TaskIds } from './task';
 
 /** inventory.img: the image set's version and the ids of the dumping task, which restore compares against. */
@@ -49,6 +50,8 @@ export interface Checkpoint {
   remaps: FileRemap[];
   ghosts: GhostFile[];
   seccomp: SeccompFilters | undefined;
+  /** Memfd inodes and the pages of shmem objects; none when left out. */
+  sharedMemory?: SharedMemory;
   timeNamespaces: TimeNamespace[];
   /** Images the model does not describe yet, by file name, kept entry for entry. */
   otherImages: Map<string, DecodedImage>;

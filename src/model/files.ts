@@ -185,7 +185,7 @@ export type OpenFile = RegularFile | PipeEnd | FifoEnd | UnixSocket | EventFd | 
 type DescribedFile = Exclude<OpenFile, OtherFile>;
 
 const openFlags = flags(OPEN_FLAG_BITS);
-const ownerRule = group<FileOwner>('fown', {
+export const ownerRule = group<FileOwner>('fown', {
   uid: field('uid', integer),
   euid: field('euid', integer),
   signal: field('signum', integer),

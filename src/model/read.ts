@@ -6,6 +6,7 @@ import { readFileObjects } from './file-images';
 import { ImageDirectory } from './image-directory';
 import { readNamespaceObjects } from './namespace-images';
 import { INVENTORY, PSTREE } from './image-names';
+import { readSharedMemory } from './shared-memory';
 import { readTask } from './task-images';
 
 /**
@@ -26,6 +27,7 @@ export async function readCheckpoint(directory: string): Promise<Checkpoint> {
     inventory,
     tasks,
     ...fileObjects,
+    sharedMemory: await readSharedMemory(images),
     ...(await readNamespaceObjects(images)),
     otherImages: await images.readTheRest(),
     rawImages: { directory, names: images.rawImages },

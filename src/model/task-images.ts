@@ -35,7 +35,8 @@ async function readThreads(images: ImageDirectory, tree: TreeEntry): Promise<{ t
   return { threads, process };
 }
 
-async function readPageMap(images: ImageDirectory, name: string, why: string): Promise<PageMap> {
+/** A pagemap image (a task's, or a shared memory object's): its header, then its ranges. */
+export async function readPageMap(images: ImageDirectory, name: string, why: string): Promise<PageMap> {
   const [header, ...ranges] = await images.read(name, 'PAGEMAP', why);
   if (header === undefined) throw new AmberError(`${images.pathOf(name)}: has no header entry`);
   return {
@@ -91,9 +92,12 @@ export function taskImages(task: Task): ImageToWrite[] {
   single(fsImage(task.pid), 'FS', task.fs, fsStateRules);
   single(mmImage(task.pid), 'MM', task.memory, memoryRules);
   const { pageMap } = task;
-  if (pageMap !== undefined) {
-    const ranges = pageMap.ranges.map((range) => toEntry(range, pageRangeRules, pageRangeDefaults));
-    images.push({ name: pagemapImage(task.pid), kind: 'PAGEMAP', entries: [toEntry(pageMap, pageMapHeaderRules), ...ranges] });
-  }
+  if (pageMap !== undefined) images.push(pageMapImage(pagemapImage(task.pid), pageMap));
   return images;
+}
+
+/** A pagemap image to write: the header naming the pages file, then the ranges. */
+export function pageMapImage(name: string, pageMap: PageMap): ImageToWrite {
+  const ranges = pageMap.ranges.map((range) => toEntry(range, pageRangeRules, pageRangeDefaults));
+  return { name, kind: 'PAGEMAP', entries: [toEntry(pageMap, pageMapHeaderRules), ...ranges] };
 }

@@ -9,6 +9,7 @@ import { fileObjectImages } from './file-images';
 import { INVENTORY, PSTREE } from './image-names';
 import type { ImageToWrite } from './image-set';
 import { namespaceImages } from './namespace-images';
+import { sharedMemoryImages } from './shared-memory';
 import { taskImages, treeEntryOf } from './task-images';
 
 function checkpointImages(checkpoint: Checkpoint): ImageToWrite[] {
@@ -18,6 +19,7 @@ function checkpointImages(checkpoint: Checkpoint): ImageToWrite[] {
     { name: PSTREE, kind: 'PSTREE', entries: checkpoint.tasks.map(treeEntryOf) },
     ...checkpoint.tasks.flatMap(taskImages),
     ...fileObjectImages(checkpoint),
+    ...sharedMemoryImages(checkpoint.sharedMemory),
     ...namespaceImages(checkpoint),
     ...other,
   ];

@@ -27,6 +27,7 @@ import { restoreMemory } from './memory';
 import type { RestoreOptions, RestoreResult } from './options';
 import { finalRegisters, restoreFpu } from './registers';
 import { freeStretch } from './scratch-layout';
+import { releaseSharedMemory, sharedMemoryFor } from './shmem';
 import { releaseSignals } from './signals';
 import type { RemoteTask } from './remote-task';
 import { createTree, killCreated } from './tree';
@@ -76,9 +77,10 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
   checkOwnFdTables(context.checkpoint);
   const live = createTree(context, options.shellJob);
   log.info(() => `created ${context.created.length} tasks and threads`);
+  const shared = sharedMemoryFor(context.checkpoint);
   let pages = 0;
   live.forEach((task, i) => {
-    pages += restoreMemory(context.checkpoint, context.imagesDir, task);
+    pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared);
     options.onProgress?.(i + 1, live.length);
   });
   const descriptions = new OpenDescriptions(context);
@@ -91,6 +93,7 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
   } finally {
     descriptions.closeAll();
   }
+  shared.sealDeferred();
   for (const task of live) restoreCore(task);
   // Last: the tasks' own credentials may lack the privileges the steps before need.
   for (const task of live) restoreIdentity(context.checkpoint, task);
@@ -134,6 +137,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
   } finally {
     close(channel);
     close(taskChannel);
+    releaseSharedMemory(checkpoint);
   }
   const rootPid = checkpoint.tasks[0].pid;
   if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${rootPid}`);

@@ -14,6 +14,7 @@ import { Syscall } from '../sys/syscall-numbers';
 import type { Address } from '../sys/types';
 import type { RestoringTask } from './context';
 import { writeArguments } from './scratch-layout';
+import { isSharedMemoryVma, type SharedMemoryObjects } from './shmem';
 import { isSpecialImageVma, liveSpecialMappings, placeSpecialMappings } from './special-mappings';
 import { closeInTask, openInTask, regularFilePath } from './task-files';
 
@@ -50,8 +51,8 @@ function unmapInherited(task: RestoringTask): void {
 /** Why amber cannot map this VMA yet, or null. */
 function unsupported(vma: Vma): string | null {
   const { kind, mapping } = vma;
-  if (kind.anonShared || (mapping.shared && mapping.anonymous)) return 'shared anonymous memory';
   if (kind.sysvIpc) return 'System V shared memory';
+  if (mapping.shared && mapping.anonymous && !kind.anonShared) return 'shared anonymous memory without its object';
   if (kind.aioRing) return 'an AIO ring';
   if (kind.socket) return 'a packet socket ring';
   if (kind.unsupported) return 'a mapping the dump could not describe';
@@ -69,7 +70,7 @@ function openMappedFiles(checkpoint: Checkpoint, task: RestoringTask, memory: Me
   for (const vma of memory.vmas) {
     // A writable shared mapping needs a file opened for writing, whatever the dump recorded.
     const needed = vma.mapping.shared && vma.protection.write ? O_RDWR : O_RDONLY;
-    if (!vma.mapping.anonymous && !isSpecialImageVma(vma)) open(Number(vma.shmid) as FileId, (vma.fileFlags ?? needed) & O_ACCESS_MODE);
+    if (!vma.mapping.anonymous && !isSpecialImageVma(vma) && !isSharedMemoryVma(vma)) open(Number(vma.shmid) as FileId, (vma.fileFlags ?? needed) & O_ACCESS_MODE);
   }
   open(memory.executable, O_RDONLY);
   return opened;
@@ -90,14 +91,17 @@ function mappingProtection(vma: Vma, hasPages: boolean): number {
   return !vma.mapping.shared && hasPages ? protectionBits(vma) | PROT_WRITE : protectionBits(vma);
 }
 
-function mapVma(task: RestoringTask, vma: Vma, prot: number, files: Map<FileId, bigint>): void {
+function mapVma(task: RestoringTask, vma: Vma, prot: number, files: Map<FileId, bigint>, shared: SharedMemoryObjects): void {
   const problem = unsupported(vma);
   if (problem !== null) throw new AmberError(`task ${task.task.pid}: VMA ${hex(vma.start)}-${hex(vma.end)} is ${problem}, which amber cannot restore yet`);
   const { mapping } = vma;
-  const flags = (mapping.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED | (mapping.anonymous ? MAP_ANONYMOUS : 0) | (mapping.growsDown ? MAP_GROWSDOWN : 0);
-  const fd = mapping.anonymous ? -1n : (files.get(Number(vma.shmid) as FileId) ?? -1n);
-  const offset = mapping.anonymous ? 0n : vma.fileOffset;
+  const object = isSharedMemoryVma(vma) ? shared.openFor(task, vma) : undefined;
+  const anonymous = mapping.anonymous && object === undefined;
+  const flags = (mapping.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED | (anonymous ? MAP_ANONYMOUS : 0) | (mapping.growsDown ? MAP_GROWSDOWN : 0);
+  const fd = object ?? (anonymous ? -1n : (files.get(Number(vma.shmid) as FileId) ?? -1n));
+  const offset = anonymous ? 0n : vma.fileOffset;
   task.main.check(`mapping ${hex(vma.start)}-${hex(vma.end)}`, Syscall.Mmap, vma.start, vma.end - vma.start, BigInt(prot), BigInt(flags), fd, offset);
+  if (object !== undefined) closeInTask(task, object);
 }
 
 /** Whether a page range lies in one of the VMAs amber mapped (the kernel fills vdso and vvar itself). */
@@ -166,7 +170,7 @@ function setMmMap(task: RestoringTask, memory: Memory, exeFd: bigint): void {
 }
 
 /** Replaces the task's address space with the image's; returns the pages restored. */
-export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: RestoringTask): number {
+export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: RestoringTask, shared: SharedMemoryObjects): number {
   const { memory, pageMap } = task.task;
   if (memory === undefined) throw new AmberError(`task ${task.task.pid}: the checkpoint has no memory image for it`);
   unmapInherited(task);
@@ -175,7 +179,7 @@ export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: R
   const vmas = memory.vmas.filter((vma) => !isSpecialImageVma(vma));
   const stored = pageMap === undefined ? [] : pageLocations(pageMap).map(({ range }) => range);
   const prots = vmas.map((vma) => mappingProtection(vma, stored.some((range) => inMappedVma([vma], range.address))));
-  vmas.forEach((vma, i) => mapVma(task, vma, prots[i], files));
+  vmas.forEach((vma, i) => mapVma(task, vma, prots[i], files, shared));
   const pages = pageMap === undefined ? 0 : fillPages(imagesDir, task, pageMap, vmas);
   vmas.forEach((vma, i) => {
     const prot = protectionBits(vma);

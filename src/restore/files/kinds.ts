@@ -10,6 +10,7 @@ import type { RestoringTask } from '../context';
 import { openEpoll } from './epoll';
 import { openEventfd } from './eventfd';
 import type { OpenContext } from './open-context';
+import { openMemfd } from './memfd';
 import { openPipeEnd } from './pipe';
 import { openRegularFile } from './regular';
 import { openSignalfd } from './signalfd';
@@ -28,7 +29,8 @@ export interface OpenedFile {
 /** `user` names the first fd that needs the description, for errors ("task 12 fd 3"). */
 type Opener = (file: OpenFile, context: OpenContext, user: string) => OpenedFile;
 
-const OPENERS: Partial<Record<OpenFile['kind'], Opener>> = {
+/** Openers by kind; kinds the model keeps whole ('other') go by their fd type (MEMFD). */
+const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD', Opener>> = {
   regular: (file, context, user) => openRegularFile(file as Extract<OpenFile, { kind: 'regular' }>, context, user),
   pipe: (file, context) => openPipeEnd(file as Extract<OpenFile, { kind: 'pipe' }>, context),
   eventfd: (file) => openEventfd(file as Extract<OpenFile, { kind: 'eventfd' }>),
@@ -36,11 +38,12 @@ const OPENERS: Partial<Record<OpenFile['kind'], Opener>> = {
   signalfd: (file) => openSignalfd(file as Extract<OpenFile, { kind: 'signalfd' }>),
   epoll: (file) => openEpoll(file as Extract<OpenFile, { kind: 'epoll' }>),
   'unix-socket': (file, context) => openUnixSocket(file as Extract<OpenFile, { kind: 'unix-socket' }>, context),
+  MEMFD: openMemfd,
 };
 
 export function openDescription(file: OpenFile, context: OpenContext, user: string): OpenedFile {
-  const opener = OPENERS[file.kind];
   const kind = file.kind === 'other' ? file.type : file.kind;
+  const opener = OPENERS[kind as keyof typeof OPENERS];
   if (opener === undefined) throw new AmberError(`${user}: restoring ${kind} files is not supported yet (file id ${file.id})`);
   return opener(file, context, user);
 }
