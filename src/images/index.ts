@@ -1,6 +1,6 @@
 /** amber's reader and writer of CRIU image files. */
 export { UNKNOWN_FIELDS, type Message } from './codec/decode';
-export { toCritJson } from './crit-json';
+export { critJsonOf, toCritJson, writeCritJson, type CritJsonOptions } from './crit-json';
 export { encodeImage, encodeMessageOf } from './encode-image';
 export { decodeImage, type DecodedImage } from './image';
 export { iterateImageEntries, readImageFile } from './image-file';

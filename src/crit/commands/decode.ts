@@ -1,23 +1,50 @@
-import { toCritJson } from '../../images/crit-json';
-import { decodeImage } from '../../images/image';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AmberError } from '../../errors';
+import { writeCritJson } from '../../images/crit-json';
 import { readInput, writeOutput } from '../io';
 import { optionalString, subcommand } from '../subcommand';
 
-/** `crit decode`: image to JSON; like crit, a final newline only when writing to stdout. */
+const NEWLINE = Buffer.from('\n');
+
+/** Decodes one image; like crit, a final newline only when writing to stdout. */
+async function decodeFile(file: string | undefined, out: string | undefined, pretty: boolean): Promise<void> {
+  const input = await readInput(file);
+  const pieces: Buffer[] = [];
+  writeCritJson(input.bytes, input.name, { pretty }, (chunk) => pieces.push(Buffer.from(chunk)));
+  if (out === undefined) pieces.push(NEWLINE);
+  await writeOutput(out, pieces);
+}
+
+/** Decodes every image of a checkpoint directory into `outDir`, as NAME.json: one process for them all. */
+async function decodeDirectory(dir: string, outDir: string | undefined, pretty: boolean): Promise<void> {
+  if (outDir === undefined) throw new AmberError(`crit decode: ${dir} is a directory: give -o DIR for the JSON files`);
+  const { classifyFileName } = await import('../../model/image-names');
+  fs.mkdirSync(outDir, { recursive: true });
+  const images = fs.readdirSync(dir).filter((name) => classifyFileName(name) === 'image');
+  for (const name of images.sort()) await decodeFile(path.join(dir, name), path.join(outDir, `${name}.json`), pretty);
+}
+
+function isDirectory(file: string | undefined): file is string {
+  return file !== undefined && fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+/** `crit decode`: image to JSON; amber also takes a whole checkpoint directory. */
 export const decodeCommand = subcommand(
   {
     name: 'decode',
     summary: 'convert a CRIU image from binary to JSON',
     options: [
       { key: 'pretty', names: ['--pretty'], flag: true, help: 'indent, and show some numbers in a field-specific form (hex, flags, devices)' },
-      { key: 'in', names: ['-i', '--in'], metavar: 'IN', help: 'image to decode (stdin by default)' },
+      { key: 'in', names: ['-i', '--in'], metavar: 'IN', help: 'image to decode (stdin by default), or a checkpoint directory: each image to OUT/NAME.json' },
       { key: 'out', names: ['-o', '--out'], metavar: 'OUT', help: 'where to write the JSON (stdout by default)' },
     ],
   },
   async (options) => {
-    const input = await readInput(optionalString(options.in));
+    const file = optionalString(options.in);
     const out = optionalString(options.out);
-    const json = toCritJson(decodeImage(input.bytes, input.name), { pretty: options.pretty === true });
-    await writeOutput(out, out === undefined ? json + '\n' : json);
+    const pretty = options.pretty === true;
+    if (isDirectory(file)) await decodeDirectory(file, out, pretty);
+    else await decodeFile(file, out, pretty);
   },
 );

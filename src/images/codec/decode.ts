@@ -19,7 +19,7 @@ export type Message = Record<string, unknown> & { [UNKNOWN_FIELDS]?: Buffer };
 type Slots = unknown[];
 
 /** Reads one field value; `undefined` means "not representable" (an unnamed enum value). */
-type ValueReader = (reader: WireReader) => unknown;
+export type ValueReader = (reader: WireReader) => unknown;
 type FieldHandler = (reader: WireReader, wireType: number, slots: Slots, tagStart: number) => void;
 
 interface MessageDecoder {
@@ -32,6 +32,9 @@ interface ScalarSpec {
   wireType: WireType;
   read: ValueReader;
 }
+
+/** How the values of a non-message field are read: one value's wire type, whether runs may be packed, the reader. */
+export type ValueSpec = ScalarSpec & { packable: boolean };
 
 function bytesReader(field: Field): ValueReader {
   const render = field.options.conv === 'unix_name' ? encodeQuotedPrintable : pythonBase64;
@@ -70,7 +73,7 @@ const SCALARS: Record<Exclude<ScalarType, 'bytes' | 'string'>, ScalarSpec> = {
   double: { wireType: WireType.Fixed64, read: (r) => r.double() },
 };
 
-function valueSpec(field: Field): ScalarSpec & { packable: boolean } {
+export function valueSpec(field: Field): ValueSpec {
   const type = field.type;
   if (type.kind === 'enum') {
     const names = type.enumType.nameOf;

@@ -3,7 +3,7 @@ import type { Message } from '../codec/decode';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, imageKindByMagic, type ExtraPayload, type ImageKind } from '../magic';
 import { criuSchema, type MessageType } from '../schema/registry';
 import { hasExtra, readExtra } from './extra';
-import { sizedMessage, sizedMessageIn } from './messages';
+import { recordIn, sizedMessage, sizedMessageIn } from './messages';
 import { FramingError, take, type Cursor, type Reads } from './reads';
 
 /** Where an image's entries go as they are read. */
@@ -59,8 +59,7 @@ export function* readImage(fileName: string, sink: EntrySink, whole?: Buffer): R
   try {
     kind = whole !== undefined ? runOnBuffer(readKind(cursor), whole) : yield* readKind(cursor);
   } catch (e) {
-    if (e instanceof FramingError) throw new AmberError(`${fileName}: ${e.message}`);
-    throw e;
+    throw inFile(fileName, e);
   }
   sink.kind(kind);
   for (let index = 0; ; index++) {
@@ -75,8 +74,60 @@ export function* readImage(fileName: string, sink: EntrySink, whole?: Buffer): R
       }
       sink.entry(entry);
     } catch (e) {
-      if (e instanceof FramingError) throw new AmberError(`${fileName}: entry ${index} at byte ${start}: ${e.message}`);
-      throw e;
+      throw inEntry(fileName, index, start, e);
+    }
+  }
+}
+
+/** A framing problem of the file as the user sees it; anything else as it is. */
+function inFile(fileName: string, e: unknown): unknown {
+  return e instanceof FramingError ? new AmberError(`${fileName}: ${e.message}`) : e;
+}
+
+function inEntry(fileName: string, index: number, start: number, e: unknown): unknown {
+  return e instanceof FramingError ? new AmberError(`${fileName}: entry ${index} at byte ${start}: ${e.message}`) : e;
+}
+
+/** Whether entries of this kind carry raw payloads after their messages. */
+export function hasPayloads(kind: ImageKind): boolean {
+  return kind.extra !== undefined || kind.headerExtra !== undefined;
+}
+
+/** An image file's kind, and the offset of its first entry. */
+export interface ImageStart {
+  kind: ImageKind;
+  entriesStart: number;
+}
+
+export function imageStartIn(fileName: string, whole: Buffer): ImageStart {
+  const cursor: Cursor = { offset: 0 };
+  try {
+    return { kind: runOnBuffer(readKind(cursor), whole), entriesStart: cursor.offset };
+  } catch (e) {
+    throw inFile(fileName, e);
+  }
+}
+
+/** Receives each entry's message type and where its message lies in the file, in order. */
+export type RecordSink = (type: MessageType, start: number, end: number) => void;
+
+/**
+ * Walks the entry records of the whole image file `whole` (of a kind without
+ * payloads; `start` from imageStartIn), without decoding them. A FramingError thrown by `record` is
+ * reported as a problem of that entry.
+ */
+export function readRecords(fileName: string, whole: Buffer, { kind, entriesStart }: ImageStart, record: RecordSink): void {
+  if (hasPayloads(kind)) throw new Error(`${kind.name} entries carry payloads: read them with readImage`);
+  const cursor: Cursor = { offset: entriesStart };
+  for (let index = 0; ; index++) {
+    const start = cursor.offset;
+    try {
+      const { type } = entryLayout(kind, index);
+      const end = recordIn(whole, cursor, type);
+      if (end === undefined) return;
+      record(type, start + 4, end);
+    } catch (e) {
+      throw inEntry(fileName, index, start, e);
     }
   }
 }

@@ -25,8 +25,12 @@ function messageWhat(size: number, type: MessageType): string {
   return `a ${size}-byte ${type.name} message`;
 }
 
-/** An entry's record read straight from the whole file's bytes at `cursor`: no copies; `undefined` at the end. */
-export function sizedMessageIn(file: Buffer, cursor: Cursor, type: MessageType): Message | undefined {
+/**
+ * Steps `cursor` over the entry record at it in the whole file's bytes;
+ * returns where its message ends (it starts 4 bytes after the record), or
+ * `undefined` at the end of the file.
+ */
+export function recordIn(file: Buffer, cursor: Cursor, type: MessageType): number | undefined {
   const start = cursor.offset;
   const left = file.length - start;
   if (left === 0) return undefined;
@@ -34,7 +38,14 @@ export function sizedMessageIn(file: Buffer, cursor: Cursor, type: MessageType):
   const size = file.readUInt32LE(start);
   if (size > left - 4) throw cutShort(messageWhat(size, type), size, left - 4);
   cursor.offset = start + 4 + size;
-  return decodeAt(type, file, 0, start + 4, cursor.offset);
+  return cursor.offset;
+}
+
+/** An entry's record read straight from the whole file's bytes at `cursor`: no copies; `undefined` at the end. */
+export function sizedMessageIn(file: Buffer, cursor: Cursor, type: MessageType): Message | undefined {
+  const start = cursor.offset;
+  const end = recordIn(file, cursor, type);
+  return end === undefined ? undefined : decodeAt(type, file, 0, start + 4, end);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Message } from '../codec/decode';
 import type { Field, MessageType } from '../schema/registry';
-import { AsciiOut } from './ascii-out';
+import { AsciiOut, TextSink, type ChunkSink } from './ascii-out';
 import { formatDevice } from './device';
 import { FLAG_TABLES, VALUE_TABLES, type FlagTable } from './display-tables';
 import { formatIpAddress } from './ip-address';
@@ -14,8 +14,11 @@ import { pythonHex, pythonJsonString } from './python-text';
  * is compiled once into a function that writes its text.
  */
 export class JsonOut extends AsciiOut {
-  constructor(readonly pretty: boolean) {
-    super();
+  constructor(
+    readonly pretty: boolean,
+    sink: ChunkSink,
+  ) {
+    super(sink);
   }
 }
 
@@ -113,12 +116,13 @@ function prettyInteger(field: Field, value: number | bigint, hex: boolean): stri
   return String(value);
 }
 
-function isIntegerField(field: Field): boolean {
+/** Whether a field holds numbers: integers, or floating point. */
+export function isNumericField(field: Field): boolean {
   return field.type.kind === 'scalar' && field.type.scalar !== 'bool' && field.type.scalar !== 'string' && field.type.scalar !== 'bytes';
 }
 
 /** How one value of a field renders (a list item, for repeated fields). */
-function valueRenderer(field: Field, pretty: boolean, hex: boolean): Render {
+export function valueRenderer(field: Field, pretty: boolean, hex: boolean): Render {
   const type = field.type;
   if (type.kind === 'message') {
     const childHex = hex || field.options.hex === true;
@@ -126,7 +130,7 @@ function valueRenderer(field: Field, pretty: boolean, hex: boolean): Render {
     // Compiled on first use: message types may refer to each other.
     return (out, value, depth) => (child ??= messageRenderer(type.messageType, pretty, childHex))(out, value as Message, depth);
   }
-  if (pretty && isIntegerField(field)) {
+  if (pretty && isNumericField(field)) {
     return (out, value, depth) =>
       typeof value === 'number' || typeof value === 'bigint' ? out.write(prettyInteger(field, value, hex)) : writePlain(out, value, depth);
   }
@@ -188,7 +192,9 @@ export function writeMessage(out: JsonOut, type: MessageType, message: Message, 
 
 /** One message as crit prints it. */
 export function messageJson(type: MessageType, message: Message, pretty: boolean): string {
-  const out = new JsonOut(pretty);
+  const text = new TextSink();
+  const out = new JsonOut(pretty, text.sink);
   writeMessage(out, type, message);
-  return out.text();
+  out.end();
+  return text.text();
 }
