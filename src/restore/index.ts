@@ -27,6 +27,7 @@ import { restoreMemory } from './memory';
 import type { RestoreOptions, RestoreResult } from './options';
 import { finalRegisters, restoreFpu } from './registers';
 import { freeStretch } from './scratch-layout';
+import { checkSharedObjects, SharedObjectRestorers } from './shared-objects';
 import { releaseSharedMemory, sharedMemoryFor } from './shmem';
 import { releaseSignals } from './signals';
 import type { RemoteTask } from './remote-task';
@@ -51,43 +52,36 @@ function setCpuState(remote: RemoteTask, thread: Thread): void {
   remote.setRegisters(regs);
 }
 
-/** The main thread's last injected syscall removes the scratch page; every thread's own registers apply from there. */
-function release(task: RestoringTask): void {
+/**
+ * The main thread's last injected syscall removes the scratch page (in an
+ * address space shared with other processes: only the one that restored
+ * it); every thread's own registers apply from there.
+ */
+function release(task: RestoringTask, ownsAddressSpace: boolean): void {
   const { main, scratch, threads } = task;
   const [mainThread, ...others] = task.task.threads;
   others.forEach((thread, i) => setCpuState(threads[i], thread));
-  main.check('removing its scratch page', Syscall.Munmap, scratch.address, BigInt(scratch.size));
+  if (ownsAddressSpace) main.check('removing its scratch page', Syscall.Munmap, scratch.address, BigInt(scratch.size));
   releaseSignals(task);
   setCpuState(main, mainThread);
 }
 
-/** Processes sharing an fd table (clone with CLONE_FILES but not CLONE_THREAD) would each get a copy: refused for now. */
-function checkOwnFdTables(checkpoint: Checkpoint): void {
-  const users = new Map<number, Pid>();
-  for (const task of checkpoint.tasks) {
-    const table = task.ids?.files;
-    if (table === undefined) continue;
-    const other = users.get(table);
-    if (other !== undefined) throw new AmberError(`task ${task.pid}: shares its fd table with task ${other}, which amber cannot restore yet`);
-    users.set(table, task.pid);
-  }
-}
-
 function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'imagesDir'>): { live: RestoringTask[]; pages: number } {
-  checkOwnFdTables(context.checkpoint);
+  checkSharedObjects(context.checkpoint);
   const live = createTree(context, options.shellJob);
   log.info(() => `created ${context.created.length} tasks and threads`);
   const shared = sharedMemoryFor(context.checkpoint);
+  const restorers = new SharedObjectRestorers();
   let pages = 0;
   live.forEach((task, i) => {
-    pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared);
+    if (restorers.claims('memory', task.task)) pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared);
     options.onProgress?.(i + 1, live.length);
   });
   const descriptions = new OpenDescriptions(context);
   try {
     for (const task of live) {
-      restoreFsState(context.checkpoint, task);
-      restoreFds(context, task, descriptions);
+      if (restorers.claims('fs', task.task)) restoreFsState(context.checkpoint, task);
+      if (restorers.claims('files', task.task)) restoreFds(context, task, descriptions);
       restoreFileLocks(context.checkpoint.fileLocks, task);
     }
   } finally {
@@ -97,7 +91,7 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
   for (const task of live) restoreCore(task);
   // Last: the tasks' own credentials may lack the privileges the steps before need.
   for (const task of live) restoreIdentity(context.checkpoint, task);
-  for (const task of live) release(task);
+  for (const task of live) release(task, restorers.claims('memory', task.task));
   // Children first: a parent that runs early finds them all there.
   for (const task of [...live].reverse()) {
     for (const thread of [task.main, ...task.threads]) thread.detach();

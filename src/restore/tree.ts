@@ -36,6 +36,7 @@ import { waitpid } from '../sys/wait';
 import type { RestoreContext, RestoringTask } from './context';
 import { RemoteTask, vdsoSyscallSite } from './remote-task';
 import { SCRATCH_SIZE, SYSCALL_INSTRUCTION, writeArguments } from './scratch-layout';
+import { sharingFlags } from './shared-objects';
 
 /** The ptrace options of every task amber restores (its clones inherit them). */
 export const TRACE_OPTIONS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
@@ -132,9 +133,12 @@ function cloneIn(context: RestoreContext, parent: RestoringTask, tid: number, fl
   return created;
 }
 
-/** A child made by its parent, so that it is the parent's child; it shares the parent's scratch page address and channel. */
+/**
+ * A child made by its parent, so that it is the parent's child, sharing with
+ * it what it shared when dumped; it has the parent's scratch page address and channel.
+ */
 function createChild(context: RestoreContext, parent: RestoringTask, task: Task): RestoringTask {
-  const pid = cloneIn(context, parent, task.pid, 0, SIGCHLD) as Pid;
+  const pid = cloneIn(context, parent, task.pid, sharingFlags(task, parent.task), SIGCHLD) as Pid;
   const main = new RemoteTask(pid, pid, parent.scratch.address);
   return { task, main, threads: [], scratch: new ScratchPage(pid, parent.scratch.address, SCRATCH_SIZE), channelFd: parent.channelFd };
 }
