@@ -9,6 +9,7 @@ import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
 import { openEpoll } from './epoll';
 import { openEventfd } from './eventfd';
+import { openFifoEnd } from './fifo';
 import type { OpenContext } from './open-context';
 import { openMemfd } from './memfd';
 import { openPipeEnd } from './pipe';
@@ -33,6 +34,7 @@ type Opener = (file: OpenFile, context: OpenContext, user: string) => OpenedFile
 const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD', Opener>> = {
   regular: (file, context, user) => openRegularFile(file as Extract<OpenFile, { kind: 'regular' }>, context, user),
   pipe: (file, context) => openPipeEnd(file as Extract<OpenFile, { kind: 'pipe' }>, context),
+  fifo: (file, context, user) => openFifoEnd(file as Extract<OpenFile, { kind: 'fifo' }>, context, user),
   eventfd: (file) => openEventfd(file as Extract<OpenFile, { kind: 'eventfd' }>),
   timerfd: (file) => openTimerfd(file as Extract<OpenFile, { kind: 'timerfd' }>),
   signalfd: (file) => openSignalfd(file as Extract<OpenFile, { kind: 'signalfd' }>),
