@@ -21,11 +21,12 @@ import { pipes } from './fds/pipe';
 import { regularFiles } from './fds/regular';
 import { signalfds } from './fds/signalfd';
 import { timerfds } from './fds/timerfd';
+import { terminals } from './fds/tty';
 import { unixSockets } from './fds/unix-socket';
 import { describeUnsupported } from './fds/unsupported';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
-const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, unixSockets, memfds, regularFiles];
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, unixSockets, memfds, terminals, regularFiles];
 
 const fdFlags = flags(FD_FLAG_BITS);
 

@@ -18,6 +18,7 @@ import { dumpCore } from './core';
 import { FileSet } from './file-set';
 import { checkDumpedFiles, dumpFdTable } from './files';
 import { FrozenTree } from './freeze';
+import { dumpedTerminalImages } from './fds/tty';
 import { dumpFs } from './fs';
 import { KernelObjectIds } from './ids';
 import { inventoryOf, timeNamespaceNow } from './inventory';
@@ -72,7 +73,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     seccomp: seccomp.image(),
     sharedMemory,
     timeNamespaces: [timeNamespaceNow()],
-    otherImages: new Map(),
+    otherImages: dumpedTerminalImages(files),
     rawImages: { directory: options.imagesDir, names: writtenPages },
   };
   return { checkpoint, pagesWritten };

@@ -25,11 +25,13 @@ import { restoreFsState } from './fs-state';
 import { restoreIdentity } from './identity';
 import { restoreMemory } from './memory';
 import type { RestoreOptions, RestoreResult } from './options';
+import { releasePtyPairs } from './pty-pairs';
 import { finalRegisters, restoreFpu } from './registers';
 import { freeStretch } from './scratch-layout';
 import { checkSharedObjects, SharedObjectRestorers } from './shared-objects';
 import { releaseSharedMemory, sharedMemoryFor } from './shmem';
 import { releaseSignals } from './signals';
+import { restoreForegroundGroups } from './terminals';
 import type { RemoteTask } from './remote-task';
 import { createTree, killCreated } from './tree';
 
@@ -84,6 +86,7 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
       if (restorers.claims('files', task.task)) restoreFds(context, task, descriptions);
       restoreFileLocks(context.checkpoint.fileLocks, task);
     }
+    restoreForegroundGroups(context.checkpoint, live);
   } finally {
     descriptions.closeAll();
   }
@@ -132,6 +135,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
     close(channel);
     close(taskChannel);
     releaseSharedMemory(checkpoint);
+    releasePtyPairs(checkpoint);
   }
   const rootPid = checkpoint.tasks[0].pid;
   if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${rootPid}`);

@@ -36,6 +36,7 @@ import { waitpid } from '../sys/wait';
 import type { RestoreContext, RestoringTask } from './context';
 import { RemoteTask, vdsoSyscallSite } from './remote-task';
 import { SCRATCH_SIZE, SYSCALL_INSTRUCTION, writeArguments } from './scratch-layout';
+import { checkShellTerminals, takeControllingTerminal } from './terminals';
 import { sharingFlags } from './shared-objects';
 
 /** The ptrace options of every task amber restores (its clones inherit them). */
@@ -178,10 +179,12 @@ function finishZombie(zombie: RestoringTask): void {
  * created in their place and have exited again when this returns.
  */
 export function createTree(context: RestoreContext, shellJob: boolean): RestoringTask[] {
+  checkShellTerminals(context.checkpoint, shellJob);
   const byPid = new Map<Pid, RestoringTask>();
   const [root, ...others] = context.checkpoint.tasks;
   const rootTask = createRoot(context, root);
   leadSessionOrGroup(rootTask, true, shellJob);
+  takeControllingTerminal(context.checkpoint, rootTask);
   byPid.set(root.pid, rootTask);
   const zombies: RestoringTask[] = [];
   for (const task of others) {
@@ -192,12 +195,15 @@ export function createTree(context: RestoreContext, shellJob: boolean): Restorin
     }
     const child = createChild(context, parent, task);
     leadSessionOrGroup(child, false, shellJob);
+    takeControllingTerminal(context.checkpoint, child);
     if (isZombie(task)) zombies.push(child);
     else byPid.set(task.pid, child);
   }
   const live = [...byPid.values()];
+  // With --shell-job, a group led from outside the checkpoint is amber's own, which the root is already in.
+  const joinable = (pgid: Pid): boolean => !shellJob || context.checkpoint.tasks.some((task) => task.pid === pgid);
   for (const { task, main } of live) {
-    if (task.sid !== task.pid && task.pgid !== task.pid) main.check(`joining process group ${task.pgid}`, Syscall.Setpgid, 0n, BigInt(task.pgid));
+    if (task.sid !== task.pid && task.pgid !== task.pid && joinable(task.pgid)) main.check(`joining process group ${task.pgid}`, Syscall.Setpgid, 0n, BigInt(task.pgid));
   }
   for (const zombie of zombies) finishZombie(zombie);
   for (const created of live) createThreads(context, created);

@@ -10,6 +10,7 @@ export enum Syscall {
   Brk = 12,
   RtSigaction = 13,
   RtSigprocmask = 14,
+  Ioctl = 16,
   Pread64 = 17,
   Access = 21,
   Mremap = 25,

@@ -16,6 +16,7 @@ import { openPipeEnd } from './pipe';
 import { openRegularFile } from './regular';
 import { openSignalfd } from './signalfd';
 import { openTimerfd } from './timerfd';
+import { openTerminal } from './tty';
 import { openUnixSocket } from './unix-socket';
 
 /** A description amber has open, and what remains to do in the first task that receives it. */
@@ -30,8 +31,8 @@ export interface OpenedFile {
 /** `user` names the first fd that needs the description, for errors ("task 12 fd 3"). */
 type Opener = (file: OpenFile, context: OpenContext, user: string) => OpenedFile;
 
-/** Openers by kind; kinds the model keeps whole ('other') go by their fd type (MEMFD). */
-const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD', Opener>> = {
+/** Openers by kind; kinds the model keeps whole ('other') go by their fd type (MEMFD, TTY). */
+const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD' | 'TTY', Opener>> = {
   regular: (file, context, user) => openRegularFile(file as Extract<OpenFile, { kind: 'regular' }>, context, user),
   pipe: (file, context) => openPipeEnd(file as Extract<OpenFile, { kind: 'pipe' }>, context),
   fifo: (file, context, user) => openFifoEnd(file as Extract<OpenFile, { kind: 'fifo' }>, context, user),
@@ -41,6 +42,7 @@ const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD', Opener>> = {
   epoll: (file) => openEpoll(file as Extract<OpenFile, { kind: 'epoll' }>),
   'unix-socket': (file, context) => openUnixSocket(file as Extract<OpenFile, { kind: 'unix-socket' }>, context),
   MEMFD: openMemfd,
+  TTY: openTerminal,
 };
 
 export function openDescription(file: OpenFile, context: OpenContext, user: string): OpenedFile {
