@@ -21,6 +21,7 @@ import { FrozenTree } from './freeze';
 import { dumpedTerminalImages } from './fds/tty';
 import { dumpFs } from './fs';
 import { KernelObjectIds } from './ids';
+import { dumpIpcNamespaces } from './ipc';
 import { inventoryOf, timeNamespaceNow } from './inventory';
 import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
@@ -43,6 +44,8 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
   const fdTables = new Map<number, FdTable>();
   const mappings = new Map<Pid, SmapsVma[]>();
   const seccomp = new SeccompChains();
+  // Before the tasks' own state: it attaches and detaches segments in a task, so its maps are as before when read.
+  const ipcNamespaces = dumpIpcNamespaces(tree.tasks, ids, dumperIds.ipcNamespace);
   const tasks: Task[] = tree.tasks.map((frozen, index) => {
     const { threads, process: processState, memoryFacts } = dumpCore(frozen, seccomp);
     const place = places[index];
@@ -73,6 +76,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     seccomp: seccomp.image(),
     sharedMemory,
     timeNamespaces: [timeNamespaceNow()],
+    ipcNamespaces,
     otherImages: dumpedTerminalImages(files),
     rawImages: { directory: options.imagesDir, names: writtenPages },
   };

@@ -4,6 +4,7 @@ import { boolean, integer, optional, text } from './codecs';
 import { field, optionalGroup, type Modeled, type Rules } from './fields';
 import type { FileId } from './ids';
 import type { FileLock } from './file-locks';
+import type { IpcNamespace } from './ipc';
 import type { OpenFile } from './files';
 import type { SeccompFilters, TimeNamespace } from './namespaces';
 import type { FileRemap, GhostFile, PipeContents, QueuedPacket } from './shared';
@@ -53,6 +54,8 @@ export interface Checkpoint {
   /** Memfd inodes and the pages of shmem objects; none when left out. */
   sharedMemory?: SharedMemory;
   timeNamespaces: TimeNamespace[];
+  /** The SysV IPC objects of each IPC namespace the tree has of its own; none when it uses the host's. */
+  ipcNamespaces?: IpcNamespace[];
   /** Images the model does not describe yet, by file name, kept entry for entry. */
   otherImages: Map<string, DecodedImage>;
   /** Raw images (page contents...) by file name, and the directory they are read from. */

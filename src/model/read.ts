@@ -4,6 +4,7 @@ import { inventoryRules } from './checkpoint';
 import { fromEntry } from './fields';
 import { readFileObjects } from './file-images';
 import { ImageDirectory } from './image-directory';
+import { readIpcNamespaces } from './ipc';
 import { readNamespaceObjects } from './namespace-images';
 import { INVENTORY, PSTREE } from './image-names';
 import { readSharedMemory } from './shared-memory';
@@ -29,6 +30,7 @@ export async function readCheckpoint(directory: string): Promise<Checkpoint> {
     ...fileObjects,
     sharedMemory: await readSharedMemory(images),
     ...(await readNamespaceObjects(images)),
+    ipcNamespaces: await readIpcNamespaces(images),
     otherImages: await images.readTheRest(),
     rawImages: { directory, names: images.rawImages },
   };

@@ -8,6 +8,7 @@ import { toEntry } from './fields';
 import { fileObjectImages } from './file-images';
 import { INVENTORY, PSTREE } from './image-names';
 import type { ImageToWrite } from './image-set';
+import { ipcNamespaceImages } from './ipc';
 import { namespaceImages } from './namespace-images';
 import { sharedMemoryImages } from './shared-memory';
 import { taskImages, treeEntryOf } from './task-images';
@@ -21,6 +22,7 @@ function checkpointImages(checkpoint: Checkpoint): ImageToWrite[] {
     ...fileObjectImages(checkpoint),
     ...sharedMemoryImages(checkpoint.sharedMemory),
     ...namespaceImages(checkpoint),
+    ...ipcNamespaceImages(checkpoint.ipcNamespaces),
     ...other,
   ];
 }

@@ -23,6 +23,7 @@ import { restoreFileLocks } from './file-locks';
 import { OpenDescriptions, restoreFds } from './files';
 import { restoreFsState } from './fs-state';
 import { restoreIdentity } from './identity';
+import { restoreIpcNamespace } from './ipc';
 import { restoreMemory } from './memory';
 import type { RestoreOptions, RestoreResult } from './options';
 import { releasePtyPairs } from './pty-pairs';
@@ -71,6 +72,7 @@ function release(task: RestoringTask, ownsAddressSpace: boolean): void {
 function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'imagesDir'>): { live: RestoringTask[]; pages: number } {
   checkSharedObjects(context.checkpoint);
   const live = createTree(context, options.shellJob);
+  restoreIpcNamespace(context.checkpoint, live[0]);
   log.info(() => `created ${context.created.length} tasks and threads`);
   const shared = sharedMemoryFor(context.checkpoint);
   const restorers = new SharedObjectRestorers();

@@ -34,6 +34,7 @@ import { waitForStop } from '../sys/thread-stop';
 import type { Pid, Tid } from '../sys/types';
 import { waitpid } from '../sys/wait';
 import type { RestoreContext, RestoringTask } from './context';
+import { ipcCloneFlags } from './ipc';
 import { RemoteTask, vdsoSyscallSite } from './remote-task';
 import { SCRATCH_SIZE, SYSCALL_INSTRUCTION, writeArguments } from './scratch-layout';
 import { checkShellTerminals, takeControllingTerminal } from './terminals';
@@ -88,7 +89,7 @@ function unregisterInheritedRseq(main: RemoteTask): void {
 function createRoot(context: RestoreContext, root: Task): RestoringTask {
   let pid: Pid;
   try {
-    pid = clone3Stopped({ setTid: [root.pid] });
+    pid = clone3Stopped({ setTid: [root.pid], flags: ipcCloneFlags(context.checkpoint) });
   } catch (e) {
     if (isSyscallError(e, 'EEXIST')) throw pidInUse(root.pid);
     throw e;
