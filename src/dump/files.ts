@@ -14,9 +14,11 @@ import { dumpFileLocks } from './file-locks';
 import type { FileSet } from './file-set';
 import { epolls } from './fds/epoll';
 import { eventfds } from './fds/eventfd';
+import { fanotifies } from './fds/fanotify';
 import { fifos } from './fds/fifo';
-import { memfds } from './fds/memfd';
+import { inotifies } from './fds/inotify';
 import { fdPath, type FdKind, type FdSubject } from './fds/kind';
+import { memfds } from './fds/memfd';
 import { pipes } from './fds/pipe';
 import { regularFiles } from './fds/regular';
 import { signalfds } from './fds/signalfd';
@@ -26,7 +28,7 @@ import { unixSockets } from './fds/unix-socket';
 import { describeUnsupported } from './fds/unsupported';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
-const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, unixSockets, memfds, terminals, regularFiles];
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, inotifies, fanotifies, unixSockets, memfds, terminals, regularFiles];
 
 const fdFlags = flags(FD_FLAG_BITS);
 

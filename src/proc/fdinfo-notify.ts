@@ -41,8 +41,8 @@ export type FanotifyMark =
 
 export interface FanotifyInfo {
   kind: 'fanotify';
-  /** FAN_CLASS_*, FAN_NONBLOCK, ... given to fanotify_init. */
-  flags: number;
+  /** FAN_CLASS_*, FAN_NONBLOCK, ... given to fanotify_init (not `flags`, which is the fd's open flags). */
+  initFlags: number;
   /** O_* flags for the event files (fanotify_init's event_f_flags). */
   eventFlags: number;
   marks: FanotifyMark[];
@@ -91,13 +91,13 @@ function fanotifyMark(fields: Map<string, string>): FanotifyMark {
 export const fanotify = {
   owns: (line: string): boolean => line.startsWith('fanotify '),
   decode(file: string, lines: NumberedLine[]): FanotifyInfo {
-    const info: FanotifyInfo = { kind: 'fanotify', flags: 0, eventFlags: 0, marks: [] };
+    const info: FanotifyInfo = { kind: 'fanotify', initFlags: 0, eventFlags: 0, marks: [] };
     let sawHeader = false;
     for (const { line, lineNumber } of lines) {
       atLine(file, lineNumber, () => {
         const fields = namedFields(line);
         if (fields.has('flags')) {
-          info.flags = hex(fields, 'flags');
+          info.initFlags = hex(fields, 'flags');
           info.eventFlags = hex(fields, 'event-flags');
           sawHeader = true;
         } else {

@@ -65,7 +65,7 @@ test('fdinfo inotify: a directory watch and a file watch with handles', () => {
 
 test('fdinfo fanotify: mount, inode and filesystem marks', () => {
   const info = sample('fanotify', 'fanotify');
-  assert.equal(info.flags, 1); // FAN_CLASS_NOTIF = 0, FAN_CLOEXEC = 1
+  assert.equal(info.initFlags, 1); // FAN_CLASS_NOTIF = 0, FAN_CLOEXEC = 1
   assert.equal(info.eventFlags, 0o100000); // O_LARGEFILE
   const mount = info.marks.find((mark) => mark.target === 'mount');
   const inode = info.marks.find((mark) => mark.target === 'inode');

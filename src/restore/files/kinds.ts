@@ -9,9 +9,11 @@ import type { Fd } from '../../sys/types';
 import type { RestoringTask } from '../context';
 import { openEpoll } from './epoll';
 import { openEventfd } from './eventfd';
+import { openFanotify } from './fanotify';
 import { openFifoEnd } from './fifo';
-import type { OpenContext } from './open-context';
+import { openInotify } from './inotify';
 import { openMemfd } from './memfd';
+import type { OpenContext } from './open-context';
 import { openPipeEnd } from './pipe';
 import { openRegularFile } from './regular';
 import { openSignalfd } from './signalfd';
@@ -31,8 +33,8 @@ export interface OpenedFile {
 /** `user` names the first fd that needs the description, for errors ("task 12 fd 3"). */
 type Opener = (file: OpenFile, context: OpenContext, user: string) => OpenedFile;
 
-/** Openers by kind; kinds the model keeps whole ('other') go by their fd type (MEMFD, TTY). */
-const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD' | 'TTY', Opener>> = {
+/** Openers by kind; kinds the model keeps whole ('other') go by their fd type (MEMFD, TTY, FANOTIFY). */
+const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD' | 'TTY' | 'FANOTIFY', Opener>> = {
   regular: (file, context, user) => openRegularFile(file as Extract<OpenFile, { kind: 'regular' }>, context, user),
   pipe: (file, context) => openPipeEnd(file as Extract<OpenFile, { kind: 'pipe' }>, context),
   fifo: (file, context, user) => openFifoEnd(file as Extract<OpenFile, { kind: 'fifo' }>, context, user),
@@ -40,8 +42,10 @@ const OPENERS: Partial<Record<OpenFile['kind'] | 'MEMFD' | 'TTY', Opener>> = {
   timerfd: (file) => openTimerfd(file as Extract<OpenFile, { kind: 'timerfd' }>),
   signalfd: (file) => openSignalfd(file as Extract<OpenFile, { kind: 'signalfd' }>),
   epoll: (file) => openEpoll(file as Extract<OpenFile, { kind: 'epoll' }>),
+  inotify: (file, context, user) => openInotify(file as Extract<OpenFile, { kind: 'inotify' }>, context, user),
   'unix-socket': (file, context) => openUnixSocket(file as Extract<OpenFile, { kind: 'unix-socket' }>, context),
   MEMFD: openMemfd,
+  FANOTIFY: openFanotify,
   TTY: openTerminal,
 };
 
