@@ -2,8 +2,8 @@ import type { Command } from '../cli/command';
 import { helpText, parseOptions, type ParsedOptions, type SubcommandSpec } from './options';
 import { writeStdout } from './io';
 
-/** A crit sub-command built from its option list and an action on the parsed options. */
-export function subcommand(spec: SubcommandSpec, action: (options: ParsedOptions) => Promise<void>): Command {
+/** A crit sub-command built from its option list and an action on the parsed options, which may return an exit status (0 otherwise). */
+export function subcommand(spec: SubcommandSpec, action: (options: ParsedOptions) => Promise<number | void>): Command {
   return {
     name: spec.name,
     summary: spec.summary,
@@ -13,8 +13,7 @@ export function subcommand(spec: SubcommandSpec, action: (options: ParsedOptions
         await writeStdout(helpText(spec));
         return 0;
       }
-      await action(options);
-      return 0;
+      return (await action(options)) ?? 0;
     },
   };
 }

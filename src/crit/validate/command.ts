@@ -1,7 +1,8 @@
 /** `crit validate DIR [--system] [--json]`: exits 0 when the checkpoint has no errors, 1 otherwise. */
 import type { Command } from '../../cli/command';
 import { writeStdout } from '../io';
-import { helpText, parseOptions, type SubcommandSpec } from '../options';
+import type { SubcommandSpec } from '../options';
+import { subcommand } from '../subcommand';
 import { hasErrors } from './findings';
 import { jsonReport, textReport } from './render';
 import { validateCheckpoint, type ValidateOptions } from './validate';
@@ -23,17 +24,8 @@ export async function validationReport(directory: string, options: ValidateOptio
   return { output, status: hasErrors(findings) ? 1 : 0 };
 }
 
-export const validateCommand: Command = {
-  name: spec.name,
-  summary: spec.summary,
-  async run(args: string[]): Promise<number> {
-    const options = parseOptions(spec, args);
-    if (options === undefined) {
-      await writeStdout(helpText(spec));
-      return 0;
-    }
-    const { output, status } = await validationReport(options.dir as string, { system: options.system === true, json: options.json === true });
-    await writeStdout(output);
-    return status;
-  },
-};
+export const validateCommand: Command = subcommand(spec, async (options) => {
+  const { output, status } = await validationReport(options.dir as string, { system: options.system === true, json: options.json === true });
+  await writeStdout(output);
+  return status;
+});
