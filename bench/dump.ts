@@ -2,53 +2,45 @@
  * Speed of `amber dump`: a small single-threaded program, and a program
  * with 1 GiB of random anonymous memory dumped into tmpfs, next to the
  * speed of plain writes of the same size into tmpfs measured in the same
- * run (the least any dumper pays to put those bytes there). Before each
- * timed run a buffer of the working size is touched and freed, so that
- * neither side pays for the kernel's first page allocations. Dumps use
- * --leave-running; the fastest of three runs counts.
+ * run (the least any dumper pays to put those bytes there); the pages row
+ * is the part of the dump that copies the pages (its memwrite timer).
+ * Before each timed run a buffer of the working size is touched and freed,
+ * so that neither side pays for the kernel's first page allocations. Dumps
+ * use --leave-running; medians of five runs after one warm-up run.
  *
  *   node dist/bench/dump.js
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { dump } from '../src/dump';
 import { asPid } from '../src/sys/types';
 import { withPrograms } from '../test/harness/programs';
 import { withScratchDir } from './lib/scratch';
 import { formatNumber, formatTable } from './lib/table';
+import { median, medianRun } from './lib/timing';
+import { warmUpMemory } from './lib/warm-up';
 
-const RUNS = 3;
+const RUNS = 5;
 const MIB = 1 << 20;
 const BIG_MIB = 1024;
 const WRITE_CHUNK = 32 * MIB;
 
-/** Touches and frees `bytes` of memory in a short-lived process, so that amber's own peak RSS stays its own. */
-function warmUp(bytes: number): void {
-  if (bytes > 0) execFileSync(process.execPath, ['-e', `Buffer.alloc(${bytes}, 1)`]);
-}
-
-/** Seconds of the fastest of RUNS runs of `work`, each after `prepare` (untimed). */
-async function fastest(prepare: () => void, work: () => Promise<unknown> | unknown): Promise<number> {
-  let best = Infinity;
-  for (let run = 0; run <= RUNS; run++) {
-    prepare();
-    const started = performance.now();
-    await work();
-    // Run 0 warms up amber's code.
-    if (run > 0) best = Math.min(best, (performance.now() - started) / 1000);
-  }
-  return best;
-}
-
-async function timeDump(pid: number, dir: string, bytes: number): Promise<number> {
+/** Median seconds of the whole dump and of its page copying. */
+async function timeDump(pid: number, dir: string, bytes: number): Promise<{ dump: number; pages: number }> {
   const target = path.join(dir, 'images');
+  const pages: number[] = [];
   const prepare = (): void => {
     fs.rmSync(target, { recursive: true, force: true });
-    warmUp(bytes);
+    warmUpMemory(bytes);
   };
-  return fastest(prepare, () => dump({ pid: asPid(pid), imagesDir: target, leaveRunning: true, shellJob: false }));
+  const work = async (): Promise<void> => {
+    const result = await dump({ pid: asPid(pid), imagesDir: target, leaveRunning: true, shellJob: false });
+    pages.push(result.stats.memwriteTime / 1e6);
+  };
+  const seconds = await medianRun({ prepare, work }, RUNS);
+  // The first dump warmed up amber's code.
+  return { dump: seconds, pages: median(pages.slice(1)) };
 }
 
 async function timeTmpfsWrite(dir: string, bytes: number): Promise<number> {
@@ -56,7 +48,7 @@ async function timeTmpfsWrite(dir: string, bytes: number): Promise<number> {
   const file = path.join(dir, 'plain-write');
   const prepare = (): void => {
     fs.rmSync(file, { force: true });
-    warmUp(bytes);
+    warmUpMemory(bytes);
   };
   const once = (): void => {
     const fd = fs.openSync(file, 'w');
@@ -66,28 +58,30 @@ async function timeTmpfsWrite(dir: string, bytes: number): Promise<number> {
       fs.closeSync(fd);
     }
   };
-  return fastest(prepare, once);
+  return medianRun({ prepare, work: once }, RUNS);
 }
 
 async function main(): Promise<void> {
   const rows = await withScratchDir('amber-bench-dump', (dir) =>
     withPrograms(async (start) => {
       const small = await start('dump-memory', ['0']);
-      const smallSeconds = await timeDump(small.pid, dir, 0);
+      const smallSeconds = (await timeDump(small.pid, dir, 0)).dump;
       const big = await start('dump-memory', [String(BIG_MIB)]);
       const bytes = BIG_MIB * MIB;
-      const dumpSeconds = await timeDump(big.pid, dir, bytes);
+      const { dump: dumpSeconds, pages: pagesSeconds } = await timeDump(big.pid, dir, bytes);
       const writeSeconds = await timeTmpfsWrite(dir, bytes);
       const rate = (seconds: number): string => formatNumber(bytes / MIB / seconds);
       return [
         ['small program, dump -R', formatNumber(smallSeconds * 1000, 1), '', ''],
         [`${BIG_MIB} MiB random anonymous, dump -R to tmpfs`, formatNumber(dumpSeconds * 1000, 1), rate(dumpSeconds), formatNumber(writeSeconds / dumpSeconds, 2)],
+        ['  of which copying the pages', formatNumber(pagesSeconds * 1000, 1), rate(pagesSeconds), formatNumber(writeSeconds / pagesSeconds, 2)],
         [`${BIG_MIB} MiB plain write to tmpfs (limit)`, formatNumber(writeSeconds * 1000, 1), rate(writeSeconds), '1.00'],
       ];
     }),
   );
   process.stdout.write(`${formatTable(['case', 'ms', 'MiB/s', 'speed / limit'], rows)}\n`);
   process.stdout.write(`amber peak RSS ${formatNumber(process.resourceUsage().maxRSS / 1024)} MiB\n`);
+  process.stdout.write(`load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -4,13 +4,13 @@
  * to the least any restorer pays for those bytes, measured in the same run:
  * reading the same page image into fresh anonymous memory (page faults and
  * copy). Each program is dumped once, then restored, killed and reaped
- * again and again; the fastest of three runs after one warm-up counts.
+ * again and again; medians of five runs after one warm-up run, each right
+ * after touching and freeing memory of the working size.
  *
  *   node dist/bench/restore.js
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { dump } from '../src/dump';
 import { restore } from '../src/restore';
 import { SIGKILL } from '../src/sys/constants';
@@ -20,23 +20,12 @@ import { waitpid } from '../src/sys/wait';
 import { withPrograms, type StartProgram } from '../test/harness/programs';
 import { withScratchDir } from './lib/scratch';
 import { formatNumber, formatTable } from './lib/table';
+import { medianRun } from './lib/timing';
+import { warmUpMemory } from './lib/warm-up';
 
-const RUNS = 3;
+const RUNS = 5;
 const MIB = 1 << 20;
 const BIG_MIB = 1024;
-
-/** Seconds of the fastest of RUNS timed runs (after one warm-up) of `work`, each followed by `cleanUp` (untimed). */
-async function fastest(work: () => Promise<unknown>, cleanUp: () => void): Promise<number> {
-  let best = Infinity;
-  for (let run = 0; run <= RUNS; run++) {
-    const started = performance.now();
-    await work();
-    const seconds = (performance.now() - started) / 1000;
-    cleanUp();
-    if (run > 0) best = Math.min(best, seconds);
-  }
-  return best;
-}
 
 /** Dumps a dump-memory program of `mib` MiB into `images` and ends it, leaving its pid free. */
 async function dumpProgram(start: StartProgram, mib: number, images: string): Promise<number> {
@@ -52,12 +41,15 @@ function endRestored(pid: number): void {
   waitpid(pid, 0);
 }
 
-async function timeRestore(images: string, pid: number): Promise<number> {
-  return fastest(() => restore({ imagesDir: images, detached: true, shellJob: false }), () => endRestored(pid));
+function timeRestore(images: string, pid: number, bytes: number): Promise<number> {
+  return medianRun(
+    { prepare: () => warmUpMemory(bytes), work: () => restore({ imagesDir: images, detached: true, shellJob: false }), cleanUp: () => endRestored(pid) },
+    RUNS,
+  );
 }
 
 /** Reads every pages file of `images` into fresh anonymous memory: faulting it in and filling it. */
-function timeFreshFill(images: string): Promise<number> {
+function timeFreshFill(images: string, bytes: number): Promise<number> {
   const files = fs.readdirSync(images).filter((name) => /^pages-\d+\.img$/.test(name)).map((name) => path.join(images, name));
   const fill = async (): Promise<void> => {
     for (const file of files) {
@@ -71,19 +63,19 @@ function timeFreshFill(images: string): Promise<number> {
       }
     }
   };
-  return fastest(fill, () => undefined);
+  return medianRun({ prepare: () => warmUpMemory(bytes), work: fill }, RUNS);
 }
 
 async function main(): Promise<void> {
   const rows = await withScratchDir('amber-bench-restore', (dir) =>
     withPrograms(async (start) => {
       const smallImages = path.join(dir, 'small');
-      const smallSeconds = await timeRestore(smallImages, await dumpProgram(start, 0, smallImages));
+      const smallSeconds = await timeRestore(smallImages, await dumpProgram(start, 0, smallImages), 0);
       const bigImages = path.join(dir, 'big');
       const bigPid = await dumpProgram(start, BIG_MIB, bigImages);
-      const restoreSeconds = await timeRestore(bigImages, bigPid);
-      const fillSeconds = await timeFreshFill(bigImages);
       const bytes = BIG_MIB * MIB;
+      const restoreSeconds = await timeRestore(bigImages, bigPid, bytes);
+      const fillSeconds = await timeFreshFill(bigImages, bytes);
       const rate = (seconds: number): string => formatNumber(bytes / MIB / seconds);
       return [
         ['small program, restore -d', formatNumber(smallSeconds * 1000, 1), '', ''],

@@ -18,3 +18,33 @@ export async function fastestRun(work: () => unknown, { runs, warmUp = work }: T
   }
   return best;
 }
+
+/** One timed run: untimed preparation (warming up memory...) first, untimed clean-up after. */
+export interface TimedStep {
+  prepare?: () => unknown;
+  work: () => unknown;
+  cleanUp?: () => unknown;
+}
+
+/**
+ * Seconds of the median of `runs` timed runs of `step.work`, after one
+ * untimed run that warms up amber's code: the median, unlike the fastest
+ * run, is steady on a machine other people share.
+ */
+export async function medianRun(step: TimedStep, runs: number): Promise<number> {
+  const seconds: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    await step.prepare?.();
+    const start = performance.now();
+    await step.work();
+    if (run > 0) seconds.push((performance.now() - start) / 1000);
+    await step.cleanUp?.();
+  }
+  return median(seconds);
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -10,6 +10,7 @@ import { AmberError } from '../errors';
 import type { IntervalTimer, Process, QueuedSignal, SignalAction, Thread, ThreadCore, TimeValue } from '../model';
 import { readStat } from '../proc/stat';
 import { readStatus } from '../proc/status';
+import { SIGCHLD } from '../sys/constants';
 import { InjectionSession } from '../sys/inject';
 import { schedGetattr } from '../sys/process';
 import * as ptrace from '../sys/ptrace';
@@ -76,6 +77,17 @@ function rseqOf(tid: Tid): ThreadCore['rseq'] {
   const config = ptrace.getRseqConfiguration(tid);
   if (config.rseqAbiPointer === 0n) return undefined;
   return { area: config.rseqAbiPointer, size: config.rseqAbiSize, signature: config.signature };
+}
+
+/**
+ * Signals whose action may be other than a never-changed SIG_DFL: caught or
+ * ignored (/proc/PID/status), and SIGCHLD, whose SA_NOCLDWAIT counts even
+ * with SIG_DFL (sigaction(2)). Flags and mask of another SIG_DFL signal
+ * change nothing, so reading only these saves an injected syscall each.
+ */
+function signalsWithActions(pid: Pid): bigint {
+  const status = readStatus(pid);
+  return status.sigIgn | status.sigCgt | (1n << BigInt(SIGCHLD - 1));
 }
 
 interface InjectedThreadState {
@@ -181,12 +193,11 @@ export function dumpCore(task: FrozenTask, seccomp: SeccompChains): CoreDump {
       injected: readThreadByInjection(session),
       main: isMain
         ? {
-            actions: readSignalActions(session),
+            actions: readSignalActions(session, signalsWithActions(pid)),
             timers: readIntervalTimers(session),
             posixTimers: dumpPosixTimers(pid, session),
             programBreak: readProgramBreak(session),
             thpDisabled: readThpDisabled(session),
-            limits: readResourceLimits(session),
           }
         : undefined,
     }));
@@ -200,7 +211,7 @@ export function dumpCore(task: FrozenTask, seccomp: SeccompChains): CoreDump {
       kernelFlags: readStat(pid).flags,
       timers: { real: intervalTimer(main.timers.real), virtual: intervalTimer(main.timers.virtual), profiling: intervalTimer(main.timers.prof), posix: main.posixTimers },
       pendingSignals: queued(ptrace.pendingSignals(tid, true)),
-      limits: main.limits,
+      limits: readResourceLimits(pid),
       signalActions: signalActionList(main.actions),
       loginUid: optionalProcNumber(pid, 'loginuid'),
       oomScoreAdjust: optionalProcNumber(pid, 'oom_score_adj'),

@@ -15,10 +15,10 @@ import { PAGE_SIZE } from '../proc/pagemap';
 import { dumpStatsRecorder, writeDumpStats, type DumpStatsRecorder } from '../stats';
 import { asPid, type Pid } from '../sys/types';
 import { dumpCore } from './core';
+import { dumpedTerminalImages } from './fds/tty';
 import { FileSet } from './file-set';
 import { checkDumpedFiles, dumpFdTable } from './files';
 import { FrozenTree } from './freeze';
-import { dumpedTerminalImages } from './fds/tty';
 import { dumpFs } from './fs';
 import { KernelObjectIds } from './ids';
 import { dumpIpcNamespaces } from './ipc';
@@ -35,7 +35,12 @@ export type { DumpOptions, DumpResult } from './options';
 const log = logger('dump');
 
 /** Builds the checkpoint of a frozen tree, writing the pages files into `directory` on the way. */
-function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: string[], stats: DumpStatsRecorder): { checkpoint: Checkpoint; pagesWritten: number } {
+function describeTree(
+  tree: FrozenTree,
+  options: DumpOptions,
+  writtenPages: string[],
+  stats: DumpStatsRecorder,
+): { checkpoint: Checkpoint; pagesWritten: number; kcmpCalls: number } {
   const places = treePlaces(tree.tasks, options.shellJob);
   const ids = new KernelObjectIds();
   // The dumper's own ids come first, as CRIU numbers them (inventory root_ids).
@@ -80,7 +85,7 @@ function describeTree(tree: FrozenTree, options: DumpOptions, writtenPages: stri
     otherImages: dumpedTerminalImages(files),
     rawImages: { directory: options.imagesDir, names: writtenPages },
   };
-  return { checkpoint, pagesWritten };
+  return { checkpoint, pagesWritten, kcmpCalls: files.kcmpCalls };
 }
 
 /** Plans every live task's pages, then copies them, one pages file per task. */
@@ -128,7 +133,7 @@ export async function dump(options: DumpOptions): Promise<DumpResult> {
   stats.stop('freezingTime');
   stats.start('frozenTime');
   try {
-    const { checkpoint, pagesWritten } = describeTree(tree, options, writtenPages, stats);
+    const { checkpoint, pagesWritten, kcmpCalls } = describeTree(tree, options, writtenPages, stats);
     await writeCheckpoint(checkpoint, options.imagesDir);
     if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${options.pid}\n`);
     const frozenMs = stats.stop('frozenTime') / 1000;
@@ -137,7 +142,7 @@ export async function dump(options: DumpOptions): Promise<DumpResult> {
     await writeDumpStats(options.imagesDir, stats.totalsByName());
     const threads = tree.tasks.reduce((sum, task) => sum + task.threads.length, 0);
     log.info(() => `dumped ${tree.tasks.length} tasks, ${pagesWritten} pages into ${options.imagesDir}`);
-    return { tasks: tree.tasks.length, threads, pagesWritten, frozenMs, totalMs: performance.now() - started, stats: stats.totalsByName() };
+    return { tasks: tree.tasks.length, threads, pagesWritten, kcmpCalls, frozenMs, totalMs: performance.now() - started, stats: stats.totalsByName() };
   } catch (e) {
     tree.release();
     removeWritten(options.imagesDir, fs.readdirSync(options.imagesDir).filter((name) => !before.has(name) || writtenPages.includes(name)));

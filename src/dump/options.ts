@@ -25,6 +25,8 @@ export interface DumpResult {
   threads: number;
   /** Pages written to pages-*.img. */
   pagesWritten: number;
+  /** kcmp(2) calls made to tell open file descriptions apart. */
+  kcmpCalls: number;
   /** Milliseconds the tree was frozen. */
   frozenMs: number;
   /** Milliseconds of the whole dump. */

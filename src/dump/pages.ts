@@ -4,7 +4,9 @@
  * time through one reused off-heap buffer (process_vm_readv, then write).
  * Reading straight into a shared mapping of the file saves a copy but pays
  * a page fault per 4 KiB page of the file: for 1 GiB into tmpfs that
- * measured 3.5 to 4.5 s against 0.5 s this way. The buffer keeps amber's
+ * measured 3.5 to 4.5 s against 0.5 s this way, and prefaulting the
+ * mapping (MAP_POPULATE) did not help; writing one buffer asynchronously
+ * while reading into a second was slower too. The buffer keeps amber's
  * memory use flat whatever the size of the task.
  */
 import * as fs from 'node:fs';
@@ -19,8 +21,12 @@ import { readTaskMemoryInto, type MemoryRange } from '../sys/vm';
 
 /** Pages whose pagemap entries are read at once (2 MiB of entries). */
 const PAGEMAP_CHUNK_PAGES = 1 << 18;
-/** Bytes copied per batch: the size of the one buffer pages go through. */
-const BATCH_BYTES = 32 << 20;
+/**
+ * Bytes copied per batch: the size of the one buffer pages go through.
+ * Small enough to stay in the CPU's caches between the read and the write:
+ * 4 MiB copied 1 GiB about 15% faster than 32 MiB.
+ */
+const BATCH_BYTES = 4 << 20;
 const PAGE = Number(PAGE_SIZE);
 
 const rangeFlags = flags(PAGE_RANGE_BITS);

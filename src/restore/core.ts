@@ -6,8 +6,9 @@
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../errors';
-import { blockedSignals, type IntervalTimer, type Thread } from '../model';
-import { SIGKILL, SIGSTOP } from '../sys/constants';
+import { blockedSignals, type IntervalTimer, type SignalAction, type Thread } from '../model';
+import { readStatus } from '../proc/status';
+import { SIGCHLD, SIGKILL, SIGSTOP } from '../sys/constants';
 import * as ptrace from '../sys/ptrace';
 import { Syscall } from '../sys/syscall-numbers';
 import type { RestoringTask } from './context';
@@ -31,13 +32,28 @@ function signalsInImageOrder(): number[] {
   return Array.from({ length: HIGHEST_SIGNAL }, (_, i) => i + 1).filter((signal) => signal !== SIGKILL && signal !== SIGSTOP);
 }
 
+const isDefaultAction = (action: SignalAction | undefined): boolean =>
+  action === undefined || (action.handler === 0n && action.flags === 0n && action.restorer === 0n && action.mask === 0n);
+
+/**
+ * Signals the new task catches or ignores now (it began with amber's own
+ * dispositions), and SIGCHLD, whose SA_NOCLDWAIT counts even with SIG_DFL
+ * (sigaction(2)): any other signal already has the default action.
+ */
+function signalsNotDefault(task: RestoringTask): bigint {
+  const status = readStatus(task.main.pid);
+  return status.sigIgn | status.sigCgt | (1n << BigInt(SIGCHLD - 1));
+}
+
 /** Every disposition as the image has it; one it does not list is the default, never amber's own. */
 function restoreSignalActions(task: RestoringTask): void {
   const actions = task.task.process.signalActions;
   const signals = signalsInImageOrder();
   if (actions.length > signals.length) throw new AmberError(`task ${task.task.pid}: has more signal dispositions than signals`);
+  const notDefault = signalsNotDefault(task);
   signals.forEach((signal, i) => {
     const action = actions.at(i);
+    if (isDefaultAction(action) && (notDefault & (1n << BigInt(signal - 1))) === 0n) return;
     const raw = Buffer.alloc(KERNEL_SIGACTION_SIZE);
     if (action !== undefined) {
       raw.writeBigUInt64LE(action.handler, 0);

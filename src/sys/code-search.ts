@@ -36,8 +36,12 @@ function searchOrder(vma: Vma): number {
   return vma.kind === 'file' ? 2 : 3;
 }
 
-/** The last search per task, valid while its executable mappings are the same and the code is still where it was found. */
-const searches = new Map<Pid, { mappings: string; names: string; found: Partial<CodeAddresses<CodeName>> }>();
+/**
+ * Past searches by executable mappings and names: valid for any task with
+ * the same mappings (a forked tree has one search) while the code is still
+ * where it was found.
+ */
+const searches = new Map<string, Partial<CodeAddresses<CodeName>>>();
 
 const describe = (mappings: readonly Vma[]): string =>
   mappings.map((vma) => `${vma.start}-${vma.end} ${vma.device.major}:${vma.device.minor}:${vma.inode}@${vma.offset} ${vma.name}`).join('\n');
@@ -49,11 +53,11 @@ const describe = (mappings: readonly Vma[]): string =>
  */
 export function findCode<T extends CodeName>(pid: Pid, maps: readonly Vma[], names: readonly T[]): Partial<CodeAddresses<T>> {
   const mappings = maps.filter((vma) => vma.read && vma.exec && vma.kind !== 'vsyscall').sort((a, b) => searchOrder(a) - searchOrder(b));
-  const key = { mappings: describe(mappings), names: names.join(' ') };
-  const last = searches.get(pid);
-  if (last !== undefined && last.mappings === key.mappings && last.names === key.names && stillThere(pid, last.found)) return last.found;
+  const key = `${names.join(' ')}\n${describe(mappings)}`;
+  const last = searches.get(key);
+  if (last !== undefined && stillThere(pid, last)) return last;
   const found = search(pid, mappings, names);
-  searches.set(pid, { ...key, found });
+  searches.set(key, found);
   return found;
 }
 

@@ -21,12 +21,25 @@ export interface SignalAction {
   mask: bigint;
 }
 
-/** Every signal's action, by signal number (SIGKILL and SIGSTOP have none). */
-export function readSignalActions(session: InjectionSession): Map<number, SignalAction> {
+/** Bit N-1 set for every signal N. */
+const EVERY_SIGNAL = (1n << BigInt(LAST_SIGNAL)) - 1n;
+/** The action of a signal never changed: SIG_DFL, no flags, no mask. */
+const UNCHANGED: SignalAction = { handler: 0n, flags: 0n, restorer: 0n, mask: 0n };
+
+/**
+ * Every signal's action, by signal number (SIGKILL and SIGSTOP have none).
+ * Only the signals in `asked` (bit N-1 for signal N) cost an injected
+ * syscall; the others are taken as never changed.
+ */
+export function readSignalActions(session: InjectionSession, asked = EVERY_SIGNAL): Map<number, SignalAction> {
   const scratch = session.scratch();
   const actions = new Map<number, SignalAction>();
   for (let signal = 1; signal <= LAST_SIGNAL; signal++) {
     if (signal === SIGKILL || signal === SIGSTOP) continue;
+    if ((asked & (1n << BigInt(signal - 1))) === 0n) {
+      actions.set(signal, UNCHANGED);
+      continue;
+    }
     session.check(Syscall.RtSigaction, BigInt(signal), 0n, scratch.address, SIGSET_SIZE);
     const raw = scratch.read(0, 32);
     actions.set(signal, {
