@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { buildReport } from '../../src/crit/report/command';
@@ -19,6 +18,7 @@ import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import { fixturesRoot } from './fixtures';
 import { addInetSockets } from './inet-sockets';
+import { killAndWaitGone } from '../harness/processes';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Reports and screenshots stay here after the run, to be looked at. */
@@ -151,21 +151,7 @@ test('the socket table shows inet sockets with family, protocol, state and both 
   }
 });
 
-const GONE_TIMEOUT_MS = 10_000;
 
-/** Kills a process the harness does not know of (a program's child), by pid, and waits until it is gone. */
-async function killAndWait(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + GONE_TIMEOUT_MS;
-  while (fs.existsSync(`/proc/${pid}`)) {
-    if (Date.now() > deadline) throw new Error(`pid ${pid} is still there ${GONE_TIMEOUT_MS} ms after SIGKILL`);
-    await sleep(10);
-  }
-}
 
 test('the report of an amber dump shows its paths as text, whatever characters they hold', async (t) => {
   const start = usePrograms(t);
@@ -174,7 +160,7 @@ test('the report of an amber dump shows its paths as text, whatever characters t
   t.after(() => [work, images].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
   const program = await start('dump-tree', [work]);
   const child = Number(program.infoValue('child'));
-  t.after(() => killAndWait(child));
+  t.after(() => killAndWaitGone(child));
   await dump({ pid: asPid(program.pid), imagesDir: images, leaveRunning: true, shellJob: false });
 
   const rendered = await renderReport(t, images, 'amber-dump');

@@ -7,7 +7,8 @@ import { dump } from '../../src/dump';
 import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
-import { identityOf, killIfAlive, untilGone } from './identity';
+import { killIfAlive, untilGone } from '../harness/processes';
+import { identityOf } from './identity';
 
 test('uids, gids, groups, capabilities, securebits, limits, scheduling and prctl flags come back, per thread', { timeout: 20_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-restore-credentials-'));

@@ -8,14 +8,8 @@ import { readCheckpoint } from '../../src/model';
 import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
+import { killIfAlive } from '../harness/processes';
 
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 /** /proc/locks lines of the given pids, without lock ids and inode numbers, sorted. */
 function locksOf(pids: number[]): string[] {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import { dump } from '../../src/dump';
 import { asFileId, readCheckpoint, writeCheckpoint, type Checkpoint } from '../../src/model';
@@ -11,18 +10,9 @@ import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import type { TestProgram } from '../harness/program';
 import { fdsOf, mapsOf } from './live';
+import { killAndWaitGone } from '../harness/processes';
 
-const GONE_TIMEOUT_MS = 5_000;
 
-async function killAndWaitGone(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + GONE_TIMEOUT_MS;
-  while (fs.existsSync(`/proc/${pid}`) && Date.now() < deadline) await sleep(10);
-}
 
 /** Starts restore-files in a fresh directory; its child is killed by pid when `t` ends. */
 async function startFiles(t: TestContext): Promise<{ dir: string; work: string; program: TestProgram; child: number }> {

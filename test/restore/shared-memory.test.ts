@@ -9,6 +9,7 @@ import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import { fdsOf, mapsOf } from './live';
+import { killIfAlive } from '../harness/processes';
 
 const CLI = path.resolve(__dirname, '../../src/cli/main.js');
 const PAGE = 4096;
@@ -49,13 +50,6 @@ function comparableMaps(pid: number): string[] {
   return mapsOf(pid).map((line) => (/ (\/dev\/zero|\/memfd:.*) \(deleted\)$/.test(line) ? line.replace(/^(\S+ \S+ \S+ \S+ )\d+/, '$1(new inode)') : line));
 }
 
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 /** A shm_open name of this test, removed when it ends. */
 function shmName(t: TestContext): string {

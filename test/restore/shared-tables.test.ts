@@ -9,7 +9,7 @@ import { restore, restoreCheckpoint } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import type { TestProgram } from '../harness/program';
 import { usePrograms } from '../harness/programs';
-import { killIfAlive, untilGone } from './identity';
+import { killIfAlive, untilGone } from '../harness/processes';
 import { fdsOf, mapsOf } from './live';
 
 /** The program's children by what each shares with it (see test/programs/restore-shared-tables.c). */

@@ -8,14 +8,8 @@ import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import { fdsOf, mapsOf } from './live';
+import { killIfAlive } from '../harness/processes';
 
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 test('a parent and child come back with their pids, parent link, a pipe holding unread data and a file at its position', { timeout: 15_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-restore-tree-'));

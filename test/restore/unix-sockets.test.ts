@@ -9,14 +9,8 @@ import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import { fdsOf } from './live';
+import { killIfAlive } from '../harness/processes';
 
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 test('unix socket pairs, a listener with its connection, named datagram sockets and their queued data survive restore', { timeout: 20_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-unix-'));
