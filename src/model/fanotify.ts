@@ -4,9 +4,10 @@
  * keeps these entries as 'other' files; this module reads and writes them.
  */
 import { bigInteger, enumName, flags, identifier, integer, list, optional, text } from './codecs';
-import { field, fromEntry, group, messages, optionalGroup, toEntry, type Entry, type Modeled, type Rules } from './fields';
-import { OPEN_FLAG_BITS, ownerRule, type FileHandle, type FileOwner, type OpenFile, type OpenFlags, type OtherFile } from './files';
+import { field, group, messages, optionalGroup, type Modeled, type Rules } from './fields';
+import { OPEN_FLAG_BITS, ownerRule, type FileHandle, type FileOwner, type OpenFlags } from './files';
 import type { FileId } from './ids';
+import { otherKind } from './other-kind';
 
 export const FANOTIFY_TYPE = 'FANOTIFY';
 
@@ -58,13 +59,9 @@ const fanotifyRules: Rules<FanotifyFile> = {
   marks: field('mark', messages<FanotifyMark>(markRules, { id: 0 })),
 };
 
-/** The fanotify instance behind a files.img entry, or undefined for other kinds. */
-export function fanotifyFileOf(file: OpenFile): FanotifyFile | undefined {
-  if (file.kind !== 'other' || file.type !== FANOTIFY_TYPE) return undefined;
-  return fromEntry((file.unmodeled?.ffy ?? {}) as Entry, fanotifyRules);
-}
+const fanotifyKind = otherKind<FanotifyFile>(FANOTIFY_TYPE, 'ffy', fanotifyRules);
+/** The fanotify description behind a files.img entry, or undefined for other kinds. */
+export const fanotifyFileOf = fanotifyKind.of;
+/** A fanotify description as the files.img entry the model keeps. */
+export const fanotifyFileEntry = fanotifyKind.entry;
 
-/** A fanotify instance as the files.img entry the model keeps. */
-export function fanotifyFileEntry(file: FanotifyFile): OtherFile {
-  return { kind: 'other', type: FANOTIFY_TYPE, id: file.id, unmodeled: { ffy: toEntry(file, fanotifyRules) } };
-}

@@ -6,13 +6,14 @@
  * of files.img, which the model keeps as 'other' files and reads here.
  */
 import { bigInteger, flags, identifier, integer, optional, text } from './codecs';
-import { field, fromEntry, toEntry, type Entry, type Modeled, type Rules } from './fields';
-import { OPEN_FLAG_BITS, ownerRule, type FileOwner, type OpenFile, type OpenFlags, type OtherFile } from './files';
+import { field, fromEntry, toEntry, type Modeled, type Rules } from './fields';
+import { OPEN_FLAG_BITS, ownerRule, type FileOwner, type OpenFlags } from './files';
 import type { FileId } from './ids';
 import type { ImageDirectory } from './image-directory';
 import type { ImageToWrite } from './image-set';
 import type { PageMap } from './pagemap';
 import { pageMapImage, readPageMap } from './task-images';
+import { otherKind } from './other-kind';
 
 export const MEMFD_INODES = 'memfd.img';
 export const MEMFD_TYPE = 'MEMFD';
@@ -77,16 +78,12 @@ const memfdFileRules: Rules<MemfdFile> = {
   inodeId: field('inode_id', integer),
 };
 
+const memfdKind = otherKind<MemfdFile>(MEMFD_TYPE, 'memfd', memfdFileRules);
 /** The memfd description behind a files.img entry, or undefined for other kinds. */
-export function memfdFileOf(file: OpenFile): MemfdFile | undefined {
-  if (file.kind !== 'other' || file.type !== MEMFD_TYPE) return undefined;
-  return fromEntry((file.unmodeled?.memfd ?? {}) as Entry, memfdFileRules);
-}
-
+export const memfdFileOf = memfdKind.of;
 /** A memfd description as the files.img entry the model keeps. */
-export function memfdFileEntry(file: MemfdFile): OtherFile {
-  return { kind: 'other', type: MEMFD_TYPE, id: file.id, unmodeled: { memfd: toEntry(file, memfdFileRules) } };
-}
+export const memfdFileEntry = memfdKind.entry;
+
 
 export async function readSharedMemory(images: ImageDirectory): Promise<SharedMemory> {
   const inodeEntries = (await images.readIfPresent(MEMFD_INODES, 'MEMFD_INODE')) ?? [];

@@ -10,8 +10,9 @@ import { imageKindByName, type DecodedImage } from '../images';
 import type { Checkpoint } from './checkpoint';
 import { boolean, bytes, enumName, flags, identifier, integer, list, optional } from './codecs';
 import { field, fromEntry, optionalGroup, toEntry, type Entry, type Modeled, type Rule, type Rules } from './fields';
-import { OPEN_FLAG_BITS, ownerRule, type FileOwner, type OpenFile, type OpenFlags, type OtherFile } from './files';
+import { OPEN_FLAG_BITS, ownerRule, type FileOwner, type OpenFlags } from './files';
 import type { FileId, Pid } from './ids';
+import { otherKind } from './other-kind';
 
 export const TTY_TYPE = 'TTY';
 export const TTY_INFO = 'tty-info.img';
@@ -120,16 +121,12 @@ const ttyFileRules: Rules<TtyFile> = {
 
 const ttyDataRules: Rules<TtyData> = { tty: field('tty_id', identifier<TtyInfoId>()), data: field('data', bytes) };
 
-/** The terminal description behind a files.img entry, or undefined for other kinds. */
-export function ttyFileOf(file: OpenFile): TtyFile | undefined {
-  if (file.kind !== 'other' || file.type !== TTY_TYPE) return undefined;
-  return fromEntry((file.unmodeled?.tty ?? {}) as Entry, ttyFileRules);
-}
+const ttyKind = otherKind<TtyFile>(TTY_TYPE, 'tty', ttyFileRules);
+/** The tty description behind a files.img entry, or undefined for other kinds. */
+export const ttyFileOf = ttyKind.of;
+/** A tty description as the files.img entry the model keeps. */
+export const ttyFileEntry = ttyKind.entry;
 
-/** A terminal description as the files.img entry the model keeps. */
-export function ttyFileEntry(file: TtyFile): OtherFile {
-  return { kind: 'other', type: TTY_TYPE, id: file.id, unmodeled: { tty: toEntry(file, ttyFileRules) } };
-}
 
 /** The terminals of a checkpoint: every TTY description, device and unread input. */
 export interface Terminals {
