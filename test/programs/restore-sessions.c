@@ -33,16 +33,25 @@ static pid_t spawn(void (*body)(void)) {
 
 static void own_group(void) { setpgid(0, 0); }
 static void own_session(void) { setsid(); }
-static volatile pid_t grandchild;
+/* The middle child tells the parent its child's pid through this pipe, so the parent says it before READY. */
+static int grandchild_pipe[2];
 static void with_grandchild(void) {
   pid_t pid = spawn(own_session);
-  printf("INFO grandchild=%d\n", pid);
+  if (write(grandchild_pipe[1], &pid, sizeof pid) != sizeof pid) test_fail("write grandchild pid");
+  close(grandchild_pipe[0]);
+  close(grandchild_pipe[1]);
 }
 static void exit_42(void) { _exit(42); }
 
 int main(void) {
+  if (pipe(grandchild_pipe) != 0) test_fail("pipe");
   pid_t group = spawn(own_group);
   pid_t middle = spawn(with_grandchild);
+  pid_t grandchild;
+  if (read(grandchild_pipe[0], &grandchild, sizeof grandchild) != sizeof grandchild) test_fail("read grandchild pid");
+  close(grandchild_pipe[0]);
+  close(grandchild_pipe[1]);
+  printf("INFO grandchild=%d\n", grandchild);
   pid_t zombie = spawn(exit_42);
   printf("INFO group=%d\nINFO middle=%d\nINFO zombie=%d\n", group, middle, zombie);
   while (stat_field(zombie, 3) != 0 && stat_field(group, 5) != group) usleep(1000);
