@@ -4,13 +4,17 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../src/sys/constants';
+import { close } from '../../src/sys/fd';
+import { bind, listen, sockaddrUnix, socket } from '../../src/sys/socket';
 import { usePrograms } from '../harness/programs';
 import { imagesDir, runAmber } from './images';
 
 /** Dumps the program, expecting a one-line refusal about its fd `socket` that `expected` matches, no images left and the program unharmed. */
-async function expectRefusal(t: TestContext, args: string[], expected: (pid: number, fd: string) => RegExp): Promise<void> {
+async function expectRefusal(t: TestContext, args: string[], expected: (pid: number, fd: string) => RegExp, settled?: Promise<void>): Promise<void> {
   const start = usePrograms(t);
   const program = await start('dump-socket', args);
+  await settled;
   const dir = imagesDir(t, 'refuse');
   const { status, stderr } = runAmber(['dump', '-t', String(program.pid), '-D', dir]);
   assert.notEqual(status, 0);
@@ -26,14 +30,34 @@ test('dump refuses a UDP socket with one line naming task, fd and kind, writes n
 
 test('dump refuses a unix socket whose peer is outside the tree', async (t) => {
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-outside-'));
-  const server = net.createServer((connection) => connection.resume());
+  let connected: () => void = () => undefined;
+  const accepted = new Promise<void>((resolve) => (connected = resolve));
+  const server = net.createServer((connection) => {
+    connection.resume();
+    connected();
+  });
   t.after(() => {
     server.close();
     fs.rmSync(socketDir, { recursive: true, force: true });
   });
   const socketPath = path.join(socketDir, 'outside.sock');
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  await expectRefusal(t, [socketPath], (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: unix socket connected to socket:\\[\\d+\\] outside the dumped tree \\(--ext-unix-sk is not supported yet\\)$`));
+  const outside = (pid: number, fd: string): RegExp =>
+    new RegExp(`^amber: task ${pid} fd ${fd}: unix socket connected to socket:\\[\\d+\\] outside the dumped tree \\(--ext-unix-sk is not supported yet\\)$`);
+  await expectRefusal(t, [socketPath], outside, accepted);
+});
+
+test('dump refuses a unix socket whose connection its listener has not accepted yet', async (t) => {
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-unaccepted-'));
+  const listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC);
+  t.after(() => {
+    close(listener);
+    fs.rmSync(socketDir, { recursive: true, force: true });
+  });
+  const socketPath = path.join(socketDir, 'never-accepts.sock');
+  bind(listener, sockaddrUnix(socketPath));
+  listen(listener, 1);
+  await expectRefusal(t, [socketPath], (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: unix socket connected to a connection its listener has not accepted yet, which amber does not dump yet$`));
 });
 
 test('dump of a pid that does not exist fails with one line', (t) => {

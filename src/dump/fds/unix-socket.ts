@@ -17,6 +17,7 @@ import { NO_OWNER, toOpenFlags, type FileSet } from '../file-set';
 import type { FdKind, FdSubject } from './kind';
 import { peekQueue } from './socket-queue';
 
+const TCP_ESTABLISHED = 1;
 const TCP_LISTEN = 10;
 const SHUTDOWN_NAMES: readonly SocketShutdown[] = ['NONE', 'READ', 'WRITE', 'BOTH'];
 
@@ -80,6 +81,10 @@ export const unixSockets: FdKind = {
     const where = `task ${subject.pid} fd ${subject.fd}`;
     const facts = table(subject.files).get(socketInode(subject.link) ?? -1);
     if (facts === undefined) throw new AmberError(`${where}: the unix socket vanished while being dumped`);
+    // A connection not yet accepted has no inode of its own, so sock_diag names no peer for the socket that made it.
+    if (facts.state === TCP_ESTABLISHED && facts.peer === undefined) {
+      throw new AmberError(`${where}: unix socket connected to a connection its listener has not accepted yet, which amber does not dump yet`);
+    }
     if (facts.state === TCP_LISTEN && (facts.pending.length > 0 || facts.receiveQueue > 0)) {
       throw new AmberError(`${where}: listening unix socket has ${Math.max(facts.pending.length, facts.receiveQueue)} connections not yet accepted, which amber does not dump yet`);
     }
