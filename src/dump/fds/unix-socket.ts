@@ -11,6 +11,7 @@ import type { FileId, SocketShutdown, UnixSocket } from '../../model';
 import { otherProtocolOptions, readSocketOptions } from '../../net/socket-options';
 import { listUnixSockets, type UnixSocketFacts } from '../../net/unix-diag';
 import { isAbstractName, socketFilePath } from '../../net/unix-name';
+import { SOCK_DGRAM } from '../../sys/constants';
 import { close } from '../../sys/fd';
 import { copyFdFromProcess } from '../../sys/pidfd';
 import { NO_OWNER, toOpenFlags, type FileSet } from '../file-set';
@@ -82,7 +83,8 @@ export const unixSockets: FdKind = {
     const facts = table(subject.files).get(socketInode(subject.link) ?? -1);
     if (facts === undefined) throw new AmberError(`${where}: the unix socket vanished while being dumped`);
     // A connection not yet accepted has no inode of its own, so sock_diag names no peer for the socket that made it.
-    if (facts.state === TCP_ESTABLISHED && facts.peer === undefined) {
+    // (A datagram socket counts as established whether or not it has a peer.)
+    if (facts.type !== SOCK_DGRAM && facts.state === TCP_ESTABLISHED && facts.peer === undefined) {
       throw new AmberError(`${where}: unix socket connected to a connection its listener has not accepted yet, which amber does not dump yet`);
     }
     if (facts.state === TCP_LISTEN && (facts.pending.length > 0 || facts.receiveQueue > 0)) {
