@@ -84,4 +84,18 @@ static inline void test_wait_check(void) {
   sigprocmask(SIG_UNBLOCK, &blocked, NULL);
 }
 
+/* A numeric field of /proc/PID/stat (4 ppid, 5 pgrp, 6 session; 3, the state letter, reads as 0); -1 if unreadable. */
+static inline int test_stat_field(pid_t pid, int wanted) {
+  char path[64], stat[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *file = fopen(path, "r");
+  if (file == NULL) return -1;
+  size_t length = fread(stat, 1, sizeof stat - 1, file);
+  fclose(file);
+  stat[length] = '\0';
+  char *field = strrchr(stat, ')');
+  for (int index = 2; field != NULL && index < wanted; index++) field = strchr(field + 1, ' ');
+  return field == NULL ? -1 : atoi(field + 1);
+}
+
 #endif

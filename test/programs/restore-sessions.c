@@ -7,20 +7,6 @@
 #include "amber-test.h"
 #include <sys/wait.h>
 
-static int stat_field(pid_t pid, int wanted) {
-  char path[64], stat[512];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  FILE *file = fopen(path, "r");
-  if (file == NULL) return -1;
-  size_t length = fread(stat, 1, sizeof stat - 1, file);
-  fclose(file);
-  stat[length] = '\0';
-  /* Fields after the command: 3 state, 4 ppid, 5 pgrp, 6 session. */
-  char *field = strrchr(stat, ')');
-  for (int index = 2; field != NULL && index < wanted; index++) field = strchr(field + 1, ' ');
-  return field == NULL ? -1 : atoi(field + 1);
-}
-
 static pid_t spawn(void (*body)(void)) {
   pid_t pid = fork();
   if (pid < 0) test_fail("fork");
@@ -54,14 +40,14 @@ int main(void) {
   printf("INFO grandchild=%d\n", grandchild);
   pid_t zombie = spawn(exit_42);
   printf("INFO group=%d\nINFO middle=%d\nINFO zombie=%d\n", group, middle, zombie);
-  while (stat_field(zombie, 3) != 0 && stat_field(group, 5) != group) usleep(1000);
+  while (test_stat_field(zombie, 3) != 0 && test_stat_field(group, 5) != group) usleep(1000);
   siginfo_t info;
   do waitid(P_PID, zombie, &info, WEXITED | WNOWAIT); while (info.si_pid != zombie);
   test_ready();
   test_wait_check();
-  if (stat_field(group, 5) != group) test_fail("group %d is in group %d", group, stat_field(group, 5));
-  if (stat_field(middle, 5) != getpid()) test_fail("middle %d is in group %d", middle, stat_field(middle, 5));
-  if (stat_field(middle, 4) != getpid()) test_fail("middle %d has parent %d", middle, stat_field(middle, 4));
+  if (test_stat_field(group, 5) != group) test_fail("group %d is in group %d", group, test_stat_field(group, 5));
+  if (test_stat_field(middle, 5) != getpid()) test_fail("middle %d is in group %d", middle, test_stat_field(middle, 5));
+  if (test_stat_field(middle, 4) != getpid()) test_fail("middle %d has parent %d", middle, test_stat_field(middle, 4));
   int status = 0;
   if (waitpid(zombie, &status, WNOHANG) != zombie || !WIFEXITED(status) || WEXITSTATUS(status) != 42) test_fail("zombie %d: status %d", zombie, status);
   kill(group, SIGKILL);

@@ -11,20 +11,6 @@
 #define MESSAGE "unread data in the pipe\n"
 #define POSITION 37
 
-static pid_t parent_of(pid_t pid) {
-  char path[64], stat[512];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  FILE *file = fopen(path, "r");
-  if (file == NULL) return -1;
-  size_t length = fread(stat, 1, sizeof stat - 1, file);
-  fclose(file);
-  stat[length] = '\0';
-  int parent = -1;
-  char *end = strrchr(stat, ')');
-  if (end == NULL || sscanf(end + 2, "%*c %d", &parent) != 1) return -1;
-  return parent;
-}
-
 int main(int argc, char **argv) {
   if (argc != 2) test_fail("usage: restore-tree FILE");
   int file = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -50,7 +36,7 @@ int main(int argc, char **argv) {
   fcntl(ends[0], F_SETFL, O_NONBLOCK);
   ssize_t got = read(ends[0], data, sizeof data - 1);
   if (got != (ssize_t)strlen(MESSAGE) || strcmp(data, MESSAGE) != 0) test_fail("the pipe held %zd bytes: '%s'", got, data);
-  if (parent_of(child) != getpid()) test_fail("child %d has parent %d", child, parent_of(child));
+  if (test_stat_field(child, 4) != getpid()) test_fail("child %d has parent %d", child, test_stat_field(child, 4));
   if (getpgid(child) != getpgid(0)) test_fail("child %d is in group %d", child, getpgid(child));
   kill(child, SIGKILL);
   if (waitpid(child, NULL, 0) != child) test_fail("could not reap child %d", child);
