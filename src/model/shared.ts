@@ -4,8 +4,9 @@
  * descriptions whose path is gone (ghost files).
  */
 import { bytes, identifier, integer, optional, text } from './codecs';
-import { field, FieldError, fromEntry, toEntry, type Entry, type Modeled, type Rules } from './fields';
+import { field, FieldError, fromEntry, optionalGroup, toEntry, type Entry, type Modeled, type Rules } from './fields';
 import type { FileId, PipeId } from './ids';
+import { timeValueRules, type TimeValue } from './time';
 
 /** Unread bytes of one pipe or FIFO (pipes-data.img, fifo-data.img). */
 export interface PipeContents extends Modeled {
@@ -36,6 +37,9 @@ export interface GhostFile extends Modeled {
   uid: number;
   gid: number;
   mode: number;
+  /** Last access and modification times, microsecond precision. */
+  accessed: TimeValue | undefined;
+  modified: TimeValue | undefined;
   /** The whole contents, when stored in one piece. */
   contents: Buffer | undefined;
   /** Entries of a ghost stored in chunks, as the image has them. */
@@ -79,4 +83,6 @@ export const ghostHeaderRules: Rules<Omit<GhostFile, 'remapId' | 'contents' | 'c
   uid: field('uid', integer),
   gid: field('gid', integer),
   mode: field('mode', integer),
+  accessed: optionalGroup('atim', timeValueRules('tv_sec', 'tv_usec')),
+  modified: optionalGroup('mtim', timeValueRules('tv_sec', 'tv_usec')),
 };

@@ -5,7 +5,8 @@
  * "ghosts" a file unlinked while open at a position, dup'd to fd 20 and
  * inherited by the child. On the check signal the parent lets the child
  * write through its FIFO end and its ghost fd, then verifies the FIFO's
- * data, the ghost's contents, position, mode and /proc name, and that both
+ * data, the ghost's access and modification times (checked before the
+ * child writes), contents, position, mode and /proc name, and that both
  * processes still share one ghost description.
  */
 #include "amber-test.h"
@@ -22,6 +23,8 @@
 #define CHILD_WRITE "XY"
 #define PARENT_WRITE "Z"
 #define GHOST_DUP 20
+/* Times set on the ghost before the dump; the image keeps microseconds. */
+static const struct timespec GHOST_TIMES[2] = { { 1000000000, 123456000 }, { 1200000000, 654321000 } };
 
 static void write_all(int fd, const char *text, const char *what) {
   if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) test_fail("writing %s", what);
@@ -33,6 +36,13 @@ static void run_child(int writer) {
   write_all(writer, CHILD_DATA, "to the fifo from the child");
   write_all(GHOST_DUP, CHILD_WRITE, "the ghost from the child");
   exit(0);
+}
+
+static void check_ghost_times(int ghost) {
+  struct stat status;
+  if (fstat(ghost, &status) != 0) test_fail("fstat ghost");
+  if (status.st_atim.tv_sec != GHOST_TIMES[0].tv_sec || status.st_atim.tv_nsec != GHOST_TIMES[0].tv_nsec) test_fail("the ghost's access time is %lld.%09ld", (long long)status.st_atim.tv_sec, status.st_atim.tv_nsec);
+  if (status.st_mtim.tv_sec != GHOST_TIMES[1].tv_sec || status.st_mtim.tv_nsec != GHOST_TIMES[1].tv_nsec) test_fail("the ghost's modification time is %lld.%09ld", (long long)status.st_mtim.tv_sec, status.st_mtim.tv_nsec);
 }
 
 static void check_ghost(int ghost, const char *expected_name) {
@@ -78,6 +88,7 @@ int main(int argc, char **argv) {
   char expected_name[PATH_MAX];
   if (realpath("ghosts/ghost.txt", expected_name) == NULL) test_fail("realpath");
   strcat(expected_name, " (deleted)");
+  if (futimens(ghost, GHOST_TIMES) != 0) test_fail("futimens");
   if (unlink("ghosts/ghost.txt") != 0 || lseek(ghost, GHOST_POSITION, SEEK_SET) != GHOST_POSITION) test_fail("unlink");
   if (dup2(ghost, GHOST_DUP) != GHOST_DUP) test_fail("dup2");
   pid_t child = fork();
@@ -92,6 +103,7 @@ int main(int argc, char **argv) {
   printf("INFO ghost=%d\n", ghost);
   test_ready();
   test_wait_check();
+  check_ghost_times(ghost);
   if (kill(child, CHECK_SIGNAL) != 0) test_fail("kill %d", child);
   int status;
   if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) test_fail("the child ended with status %#x", status);

@@ -6,7 +6,8 @@ import { test, type TestContext } from 'node:test';
 import { dump } from '../../src/dump';
 import { asFileId, readCheckpoint, writeCheckpoint, type Checkpoint } from '../../src/model';
 import { restore } from '../../src/restore';
-import { asPid } from '../../src/sys/types';
+import { setGhostTimes } from '../../src/restore/files/ghost';
+import { asPid, type Fd } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import type { TestProgram } from '../harness/program';
 import { fdsOf, mapsOf } from './live';
@@ -65,7 +66,10 @@ async function asLinkedRemap(images: string, work: string): Promise<string> {
   assert.equal(original?.kind, 'regular');
   const linkId = asFileId(Math.max(...checkpoint.files.keys()) + 1);
   const linkPath = path.join(work, 'ghosts', `link_remap.${linkId}`);
-  fs.writeFileSync(linkPath, ghost.contents!, { mode: ghost.mode & 0o7777 });
+  const link = fs.openSync(linkPath, 'wx', ghost.mode & 0o7777);
+  fs.writeSync(link, ghost.contents!);
+  setGhostTimes(link as Fd, ghost);
+  fs.closeSync(link);
   const linked: Checkpoint = {
     ...checkpoint,
     files: new Map([...checkpoint.files, [linkId, { ...original, id: linkId, path: linkPath, position: 0n }]]),

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
 import type { FileId, GhostFile } from '../../model';
+import type { TimeValue } from '../../model/time';
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import { fdPath, type FdKind, type FdSubject } from './kind';
 
@@ -17,23 +18,25 @@ const GHOST_LIMIT = 1 << 20;
 
 const isGhost = (subject: FdSubject): boolean => subject.link.endsWith(DELETED) && subject.stat.nlink === 0;
 
-function timeOf(date: Date): { tv_sec: number; tv_usec: number } {
-  const ms = date.getTime();
-  return { tv_sec: Math.floor(ms / 1000), tv_usec: (ms % 1000) * 1000 };
+/** A stat time in microseconds, as the ghost image keeps it. */
+function timeOf(nanoseconds: bigint): TimeValue {
+  return { seconds: nanoseconds / 1_000_000_000n, microseconds: (nanoseconds % 1_000_000_000n) / 1000n };
 }
 
 function ghostOf(subject: FdSubject, remapId: number): GhostFile {
   const { stat } = subject;
   if (!stat.isFile()) throw new AmberError(`task ${subject.pid} fd ${subject.fd}: an unlinked ${stat.isDirectory() ? 'directory' : 'special file'} is not supported yet`);
   if (stat.size > GHOST_LIMIT) throw new AmberError(`task ${subject.pid} fd ${subject.fd}: unlinked file of ${stat.size} bytes is larger than the ${GHOST_LIMIT}-byte ghost limit`);
+  const times = fs.statSync(fdPath(subject), { bigint: true });
   return {
     remapId,
     uid: stat.uid,
     gid: stat.gid,
     mode: stat.mode,
+    accessed: timeOf(times.atimeNs),
+    modified: timeOf(times.mtimeNs),
     contents: fs.readFileSync(fdPath(subject)),
     chunks: [],
-    unmodeled: { atim: timeOf(stat.atime), mtim: timeOf(stat.mtime) },
   };
 }
 

@@ -4,6 +4,7 @@ import { AmberError } from '../../errors';
 import { ghostOf, type GhostFile } from '../../model';
 import { FieldError } from '../../model/fields';
 import { ghostContents, type GhostContents } from '../../model/ghost-contents';
+import type { TimeValue } from '../../model/time';
 import type { Fd } from '../../sys/types';
 import type { Placer } from './remap';
 
@@ -12,12 +13,26 @@ const PERMISSION_BITS = 0o7777;
 const PRIVATE_MODE = 0o600;
 const CREATE_NEW = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL;
 
+/**
+ * A time for fs.futimes, which goes through a double and keeps whole
+ * microseconds, truncating: aiming at the middle of the microsecond keeps
+ * rounding error from landing on the one before.
+ */
+const secondsOf = (time: TimeValue): number => Number(time.seconds) + (Number(time.microseconds) + 0.5) / 1e6;
+
+/** Gives the file open at `fd` the access and modification times the ghost had. */
+export function setGhostTimes(fd: Fd, ghost: GhostFile): void {
+  if (ghost.accessed !== undefined && ghost.modified !== undefined) fs.futimesSync(fd, secondsOf(ghost.accessed), secondsOf(ghost.modified));
+}
+
 function fill(fd: Fd, ghost: GhostFile, contents: GhostContents): void {
   fs.ftruncateSync(fd, Number(contents.size));
   for (const { offset, data } of contents.stretches) fs.writeSync(fd, data, 0, data.length, Number(offset));
   // chown(2) clears the set-user-ID and set-group-ID bits, so the mode comes after it.
   fs.fchownSync(fd, ghost.uid, ghost.gid);
   fs.fchmodSync(fd, ghost.mode & PERMISSION_BITS);
+  // Writing the contents set the times to now; they go back last.
+  setGhostTimes(fd, ghost);
 }
 
 function contentsOf(ghost: GhostFile, remapId: number, user: string): GhostContents {
