@@ -6,13 +6,14 @@
 import * as fs from 'node:fs';
 import { AmberError } from '../errors';
 import { readStat } from '../proc/stat';
-import { parseChildren, readTaskIds } from '../proc/task';
+import { readTaskIds, readThreadChildren } from '../proc/task';
 import { __WALL, SIGKILL } from '../sys/constants';
 import { isSyscallError } from '../sys/native';
 import { kill } from '../sys/process';
 import { release, seizeAndStop } from '../sys/thread-stop';
 import type { Pid, Tid } from '../sys/types';
 import { waitpid } from '../sys/wait';
+import { refuseVforkWait } from './vfork';
 
 /** One task of the frozen tree, in the order found: every parent before its children. */
 export interface FrozenTask {
@@ -45,12 +46,6 @@ const isZombie = (pid: Pid): boolean => stateOf(pid) === 'Z';
 
 function exists(pid: Pid): boolean {
   return fs.existsSync(`/proc/${pid}`);
-}
-
-/** The children a seized thread created; it is stopped, so the list holds still. */
-function childrenOf(pid: Pid, tid: Tid): Pid[] {
-  const file = `/proc/${pid}/task/${tid}/children`;
-  return parseChildren(fs.readFileSync(file, 'utf8'), file);
 }
 
 /** Seizes and stops a thread; false when it exited after it was listed (a thread that ends is no part of the dump). */
@@ -143,12 +138,14 @@ export class FrozenTree {
       const tids = readTaskIds(task.pid).sort((a, b) => Number(b === task.pid) - Number(a === task.pid));
       for (const tid of tids) {
         if (task.threads.includes(tid)) continue;
+        refuseVforkWait(task.pid, tid);
         if (!seizeIfAlive(task.pid, tid)) continue;
         this.seized.push({ pid: task.pid, tid });
         task.threads.push(tid);
         found = true;
       }
-      for (const child of task.threads.flatMap((tid) => childrenOf(task.pid, tid))) {
+      // The threads are stopped, so their lists of children hold still.
+      for (const child of task.threads.flatMap((tid) => readThreadChildren(task.pid, tid))) {
         if (this.known(child)) continue;
         this.addTask(child, task.pid);
         found = true;

@@ -24,10 +24,13 @@ export function parseChildren(text: string, file = '/proc/PID/task/TID/children'
   return atLine(file, 1, () => text.split(' ').filter((token) => token !== '').map((token) => pid(token, 'pid')));
 }
 
+/** The children one thread created, oldest first. */
+export function readThreadChildren(pid: Pid, tid: Tid): Pid[] {
+  const file = procPath(pid, 'task', String(tid), 'children');
+  return parseChildren(fs.readFileSync(file, 'utf8'), file);
+}
+
 /** The children of every thread of a process. */
 export function readChildren(pid: Pid): Pid[] {
-  return readTaskIds(pid).flatMap((tid) => {
-    const file = procPath(pid, 'task', String(tid), 'children');
-    return parseChildren(fs.readFileSync(file, 'utf8'), file);
-  });
+  return readTaskIds(pid).flatMap((tid) => readThreadChildren(pid, tid));
 }

@@ -25,6 +25,8 @@ export enum Syscall {
   Setitimer = 38,
   Getpid = 39,
   Recvmsg = 47,
+  Clone = 56,
+  Vfork = 58,
   Semget = 64,
   Semctl = 66,
   Shmdt = 67,

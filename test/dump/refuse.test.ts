@@ -7,6 +7,7 @@ import { test, type TestContext } from 'node:test';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_STREAM } from '../../src/sys/constants';
 import { close } from '../../src/sys/fd';
 import { bind, listen, sockaddrUnix, socket } from '../../src/sys/socket';
+import { killAndWaitGone } from '../harness/processes';
 import { usePrograms } from '../harness/programs';
 import { imagesDir, runAmber } from './images';
 
@@ -58,6 +59,21 @@ test('dump refuses a unix socket whose connection its listener has not accepted 
   bind(listener, sockaddrUnix(socketPath));
   listen(listener, 1);
   await expectRefusal(t, [socketPath], (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: unix socket connected to a connection its listener has not accepted yet, which amber does not dump yet$`));
+});
+
+test('dump of a parent inside vfork says at once that it waits for its child, and leaves both running', async (t) => {
+  const program = await usePrograms(t)('dump-vfork');
+  const child = Number(program.infoValue('child'));
+  t.after(() => killAndWaitGone(child));
+  const dir = imagesDir(t, 'vfork');
+  const started = Date.now();
+  const { status, stderr } = runAmber(['dump', '-t', String(program.pid), '-D', dir]);
+  assert.notEqual(status, 0);
+  assert.equal(stderr.trim(), `amber: task ${program.pid}: is inside vfork(2) until its child ${child} execs or exits, and cannot be stopped before then`);
+  assert.ok(Date.now() - started < 5000, 'amber does not wait for a stop that cannot come');
+  assert.deepEqual(fs.readdirSync(dir), [], 'no images are left behind');
+  process.kill(child, 'SIGUSR2');
+  assert.equal(await program.verdict(), 'PASS');
 });
 
 test('dump of a pid that does not exist fails with one line', (t) => {
