@@ -63,10 +63,15 @@ function commandLine<Options>(command: CriuCommand, args: readonly string[], sha
 const pidfileIn = (settings: CriuSettings, workDir: string): { pidfile?: string } =>
   settings.pidfile === undefined ? {} : { pidfile: path.resolve(workDir, settings.pidfile) };
 
+/** Only the settings among `keys` that the command line gave, so that dump() and restore() apply their own defaults. */
+function given<K extends keyof CriuSettings>(settings: CriuSettings, ...keys: K[]): Partial<Pick<CriuSettings, K>> {
+  return Object.fromEntries(keys.filter((key) => settings[key] !== undefined).map((key) => [key, settings[key]])) as Partial<Pick<CriuSettings, K>>;
+}
+
 export function parseDumpCommandLine(args: readonly string[]): CriuCommandLine<DumpOptions> {
   return commandLine('dump', args, (settings, imagesDir, workDir) => {
     if (settings.pid === undefined) throw new AmberError("no process to dump: give its pid as 'amber dump PID [DIR]' or with -t PID");
-    return { pid: asPid(settings.pid), imagesDir, leaveRunning: settings.leaveRunning, shellJob: settings.shellJob, fileLocks: settings.fileLocks, ...pidfileIn(settings, workDir) };
+    return { pid: asPid(settings.pid), imagesDir, leaveRunning: settings.leaveRunning, shellJob: settings.shellJob, fileLocks: settings.fileLocks, ...given(settings, 'manageCgroups'), ...pidfileIn(settings, workDir) };
   });
 }
 
@@ -75,6 +80,7 @@ export function parseRestoreCommandLine(args: readonly string[]): CriuCommandLin
     imagesDir,
     detached: settings.detached,
     shellJob: settings.shellJob,
+    ...given(settings, 'manageCgroups', 'cgroupRoots'),
     ...pidfileIn(settings, workDir),
   }));
 }

@@ -18,6 +18,7 @@ import { parseGpRegs } from '../sys/regs';
 import { readAltStack, readIntervalTimers, readPrctlState, readSignalActions, type IntervalTimer as MicrosecondTimer } from '../sys/task-query';
 import { traceStep } from '../sys/thread-stop';
 import type { Address, Pid, Tid } from '../sys/types';
+import type { CgroupSets } from './cgroups';
 import { credentialsOf } from './credentials';
 import type { FrozenTask } from './freeze';
 import { parseXsave } from './fpu';
@@ -121,7 +122,7 @@ function readThreadByInjection(session: InjectionSession): InjectedThreadState {
 const SCHED_FIFO = 1;
 const SCHED_RR = 2;
 
-function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: boolean, seccomp: SeccompChains): Thread {
+function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: boolean, seccomp: SeccompChains, cgroups: CgroupSets | undefined): Thread {
   const status = readStatus(pid, tid);
   const regs = traceStep(pid, tid, 'PTRACE_GETREGSET', () => parseGpRegs(ptrace.getRegs(tid)));
   const xstate = traceStep(pid, tid, 'PTRACE_GETREGSET(NT_X86_XSTATE)', () => ptrace.getXstate(tid));
@@ -141,7 +142,7 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
     parentDeathSignal: injected.prctl.pdeathsig === 0 ? undefined : injected.prctl.pdeathsig,
     ...seccomp.threadState(pid, tid, status.seccomp),
     rseq: rseqOf(tid),
-    cgroupSet: undefined,
+    cgroupSet: cgroups?.setOf(pid, tid),
   };
   return {
     tid,
@@ -181,7 +182,7 @@ function zombieCore(task: FrozenTask): CoreDump {
 }
 
 /** The core state of every thread of a frozen task and the task's own state. */
-export function dumpCore(task: FrozenTask, seccomp: SeccompChains): CoreDump {
+export function dumpCore(task: FrozenTask, seccomp: SeccompChains, cgroups: CgroupSets | undefined): CoreDump {
   if (task.zombie) return zombieCore(task);
   const { pid } = task;
   const threads: Thread[] = [];
@@ -201,7 +202,7 @@ export function dumpCore(task: FrozenTask, seccomp: SeccompChains): CoreDump {
           }
         : undefined,
     }));
-    threads.push(dumpThread(pid, tid, injected, isMain, seccomp));
+    threads.push(dumpThread(pid, tid, injected, isMain, seccomp, cgroups));
     if (main === undefined) continue;
     memoryFacts = { programBreak: main.programBreak, dumpable: injected.prctl.dumpable, thpDisabled: main.thpDisabled };
     processPart = {

@@ -14,6 +14,7 @@ import type { SmapsVma } from '../proc/smaps';
 import { PAGE_SIZE } from '../proc/pagemap';
 import { dumpStatsRecorder, writeDumpStats, type DumpStatsRecorder } from '../stats';
 import { asPid, type Pid } from '../sys/types';
+import { CgroupSets } from './cgroups';
 import { dumpCore } from './core';
 import { dumpedTerminalImages } from './fds/tty';
 import { FileSet } from './file-set';
@@ -45,6 +46,7 @@ function describeTree(
   const ids = new KernelObjectIds();
   // The dumper's own ids come first, as CRIU numbers them (inventory root_ids).
   const dumperIds = ids.of(asPid(process.pid));
+  const cgroups = options.manageCgroups === 'ignore' ? undefined : new CgroupSets();
   const files = new FileSet();
   const fdTables = new Map<number, FdTable>();
   const mappings = new Map<Pid, SmapsVma[]>();
@@ -52,7 +54,7 @@ function describeTree(
   // Before the tasks' own state: it attaches and detaches segments in a task, so its maps are as before when read.
   const ipcNamespaces = dumpIpcNamespaces(tree.tasks, ids, dumperIds.ipcNamespace);
   const tasks: Task[] = tree.tasks.map((frozen, index) => {
-    const { threads, process: processState, memoryFacts } = dumpCore(frozen, seccomp);
+    const { threads, process: processState, memoryFacts } = dumpCore(frozen, seccomp, cgroups);
     const place = places[index];
     if (memoryFacts === undefined) return { ...place, threads, process: processState, ids: undefined, fs: undefined, memory: undefined, pageMap: undefined };
     const taskIds = ids.of(frozen.pid);
@@ -68,7 +70,7 @@ function describeTree(
   const pagesWritten = dumpAllPages(tasks, mappings, options, writtenPages, stats);
   const sharedMemory = dumpSharedMemory(files, tasks, options.imagesDir, writtenPages);
   const checkpoint: Checkpoint = {
-    inventory: inventoryOf(dumperIds),
+    inventory: inventoryOf(dumperIds, cgroups?.dumperSet),
     tasks,
     files: files.files,
     fdTables,
@@ -82,7 +84,7 @@ function describeTree(
     sharedMemory,
     timeNamespaces: [timeNamespaceNow()],
     ipcNamespaces,
-    otherImages: dumpedTerminalImages(files),
+    otherImages: new Map([...dumpedTerminalImages(files), ...(cgroups?.images() ?? [])]),
     rawImages: { directory: options.imagesDir, names: writtenPages },
   };
   return { checkpoint, pagesWritten, kcmpCalls: files.kcmpCalls };

@@ -16,13 +16,14 @@ function securityModule(): string {
   return 'NO_LSM';
 }
 
-export function inventoryOf(dumperIds: TaskIds): Inventory {
+/** `rootCgroupSet`: the cgroup set the dumper is in (undefined when cgroups are ignored). */
+export function inventoryOf(dumperIds: TaskIds, rootCgroupSet: number | undefined): Inventory {
   return {
     imageVersion: IMAGE_VERSION,
     fdinfoPerId: true,
     namespacesPerId: true,
     rootIds: dumperIds,
-    rootCgroupSet: undefined,
+    rootCgroupSet,
     securityModule: securityModule(),
     dumpRunId: randomUUID(),
     unmodeled: { network_lock_method: 0, plugins_entry: {} },

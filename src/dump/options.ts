@@ -1,3 +1,4 @@
+import type { CgroupMode } from '../model/cgroups';
 import type { DumpStats } from '../stats';
 import type { Pid } from '../sys/types';
 
@@ -13,6 +14,8 @@ export interface DumpOptions {
   shellJob: boolean;
   /** --file-locks: dump the file locks the tree holds (else a held lock is refused, as CRIU does). */
   fileLocks?: boolean;
+  /** --manage-cgroups: 'ignore' records no cgroups (default: record them). */
+  manageCgroups?: CgroupMode;
   /** --pidfile: where to write the root pid. */
   pidfile?: string;
   /** Called with pages done so far and in all, for a progress display. */

@@ -17,6 +17,7 @@ import { socketpair } from '../sys/socket';
 import { Syscall } from '../sys/syscall-numbers';
 import type { Address, Pid } from '../sys/types';
 import { waitpid } from '../sys/wait';
+import { CgroupPlacement } from './cgroups';
 import type { RestoreContext, RestoringTask } from './context';
 import { restoreCore } from './core';
 import { restoreFileLocks } from './file-locks';
@@ -69,9 +70,10 @@ function release(task: RestoringTask, ownsAddressSpace: boolean): void {
   setCpuState(main, mainThread);
 }
 
-function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'imagesDir'>): { live: RestoringTask[]; pages: number } {
+function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'imagesDir'>, cgroups: CgroupPlacement): { live: RestoringTask[]; pages: number } {
   checkSharedObjects(context.checkpoint);
   const live = createTree(context, options.shellJob);
+  cgroups.place();
   restoreIpcNamespace(context.checkpoint, live[0]);
   log.info(() => `created ${context.created.length} tasks and threads`);
   const shared = sharedMemoryFor(context.checkpoint);
@@ -125,13 +127,15 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
   const started = performance.now();
   const imagesDir = path.resolve(checkpoint.rawImages.directory);
   if (checkpoint.tasks.length === 0) throw new AmberError(`${imagesDir}: the checkpoint has no tasks`);
+  const cgroups = new CgroupPlacement(checkpoint, options.manageCgroups ?? 'soft', options.cgroupRoots ?? []);
   const [channel, taskChannel] = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
   const context: RestoreContext = { checkpoint, imagesDir, scratchAddress: scratchAddressFor(checkpoint), channel, taskChannel, created: [] };
   let restored;
   try {
-    restored = restoreTasks(context, options);
+    restored = restoreTasks(context, options, cgroups);
   } catch (e) {
     killCreated(context.created);
+    cgroups.removeCreated();
     throw e;
   } finally {
     close(channel);

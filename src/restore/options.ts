@@ -1,3 +1,6 @@
+import type { CgroupMode } from '../model/cgroups';
+import type { CgroupRoot } from './cgroups';
+
 /** What `restore()` is asked to do; the CLI fills it from CRIU's options. */
 export interface RestoreOptions {
   /** Directory the images are read from (-D/--images-dir). */
@@ -6,6 +9,10 @@ export interface RestoreOptions {
   detached: boolean;
   /** --shell-job: restore into the current session and terminal. */
   shellJob: boolean;
+  /** --manage-cgroups (default 'soft': make missing cgroups). */
+  manageCgroups?: CgroupMode;
+  /** --cgroup-root: restore a hierarchy's recorded cgroups under another path. */
+  cgroupRoots?: CgroupRoot[];
   /** --pidfile: the root task's pid is written here once the tree runs. */
   pidfile?: string;
   /** Called with the tasks whose memory is restored so far and the live tasks in all. */

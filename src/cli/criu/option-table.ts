@@ -4,6 +4,8 @@
  * reason, so that a tool written for criu learns at once what amber lacks.
  */
 import { AmberError } from '../../errors';
+import type { CgroupMode } from '../../model/cgroups';
+import type { CgroupRoot } from '../../restore/cgroups';
 import type { CriuCommand, CriuSettings } from './settings';
 
 export type Arity =
@@ -50,6 +52,27 @@ function integer(option: string, value: string | undefined, what: string, min: n
 }
 
 const text = (value: string | undefined): string => value ?? '';
+
+const CGROUP_MODES: readonly CgroupMode[] = ['ignore', 'none', 'soft'];
+
+/** --manage-cgroups[=MODE]; CRIU's modes that restore control-file values are refused. */
+function cgroupMode(value: string | undefined): CgroupMode {
+  const mode = value ?? 'soft';
+  if ((CGROUP_MODES as readonly string[]).includes(mode)) return mode as CgroupMode;
+  if (['props', 'full', 'strict'].includes(mode)) {
+    throw new AmberError(`option '--manage-cgroups=${mode}' is not supported by amber yet: cgroup properties are not restored (use soft, none or ignore)`);
+  }
+  throw new AmberError(`invalid argument for --manage-cgroups: '${mode}' (expected ${CGROUP_MODES.join(', ')})`);
+}
+
+/** --cgroup-root [CONTROLLER:]PATH, PATH absolute. */
+function cgroupRoot(value: string | undefined): CgroupRoot {
+  const given = text(value);
+  const colon = given.startsWith('/') ? -1 : given.indexOf(':');
+  const root = given.slice(colon + 1);
+  if (!root.startsWith('/')) throw new AmberError(`invalid argument for --cgroup-root: '${given}' (expected [CONTROLLER:]/PATH)`);
+  return { controller: colon < 0 ? undefined : given.slice(0, colon), path: root.replace(/(.)\/+$/, '$1') };
+}
 
 function refused(long: string, reason: string, shape: Partial<OptionBase> = {}): RefusedOption {
   return { long, arity: 'flag', commands: BOTH, ...shape, refused: reason };
@@ -141,12 +164,20 @@ export const criuOptions: readonly CriuOption[] = [
   refused('link-remap', 'open files whose name is gone are not remapped yet', { negatable: true }),
   refused('ghost-limit', 'deleted open files are not saved yet', { arity: 'value', valueName: 'SIZE' }),
   refused('evasive-devices', 'device files must be where they were', { negatable: true }),
-  refused('manage-cgroups', 'cgroups are not checkpointed yet', { arity: 'optional', valueName: 'MODE' }),
-  refused('cgroup-root', 'cgroups are not checkpointed yet', { arity: 'value', valueName: '[CTRL:]PATH' }),
-  refused('cgroup-props', 'cgroups are not checkpointed yet', { arity: 'value', valueName: 'TEXT' }),
-  refused('cgroup-props-file', 'cgroups are not checkpointed yet', { arity: 'value', valueName: 'FILE' }),
-  refused('cgroup-dump-controller', 'cgroups are not checkpointed yet', { arity: 'value', valueName: 'NAME' }),
-  refused('cgroup-yard', 'cgroups are not checkpointed yet', { arity: 'value', valueName: 'PATH' }),
+  {
+    long: 'manage-cgroups', arity: 'optional', valueName: 'MODE', commands: BOTH,
+    help: 'soft (default): restore into the recorded cgroups, making missing ones; none: they must exist; ignore: leave cgroups alone',
+    apply: (s, v) => (s.manageCgroups = cgroupMode(v)),
+  },
+  {
+    long: 'cgroup-root', arity: 'value', valueName: '[CTRL:]PATH', commands: RESTORE,
+    help: "restore the tree's top cgroup of controller CTRL (of every other one without CTRL; 'unified' for cgroup v2) as PATH",
+    apply: (s, v) => (s.cgroupRoots ??= []).push(cgroupRoot(v)),
+  },
+  refused('cgroup-props', 'cgroup properties are not checkpointed yet', { arity: 'value', valueName: 'TEXT' }),
+  refused('cgroup-props-file', 'cgroup properties are not checkpointed yet', { arity: 'value', valueName: 'FILE' }),
+  refused('cgroup-dump-controller', 'every controller the tasks are in is dumped; choosing some is not supported yet', { arity: 'value', valueName: 'NAME' }),
+  refused('cgroup-yard', 'amber uses the cgroup mounts it finds and mounts none of its own', { arity: 'value', valueName: 'PATH' }),
   refused('freeze-cgroup', 'amber freezes with ptrace only', { arity: 'value', valueName: 'PATH' }),
   refused('pre-dump-mode', 'pre-dumps are not supported yet', { arity: 'value', valueName: 'splice|read' }),
   refused('prev-images-dir', 'incremental dumps are not supported yet', { arity: 'value', valueName: 'DIR' }),

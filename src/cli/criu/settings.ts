@@ -1,3 +1,6 @@
+import type { CgroupMode } from '../../model/cgroups';
+import type { CgroupRoot } from '../../restore/cgroups';
+
 /** What CRIU's command line asks for, as the option table fills it in, before it becomes DumpOptions or RestoreOptions. */
 export interface CriuSettings {
   /** -t/--tree. */
@@ -15,6 +18,10 @@ export interface CriuSettings {
   /** --timeout: seconds allowed for freezing the tree. */
   timeoutSeconds?: number;
   displayStats: boolean;
+  /** --manage-cgroups. */
+  manageCgroups?: CgroupMode;
+  /** Every --cgroup-root, in order. */
+  cgroupRoots?: CgroupRoot[];
   /** The logging options in a form `takeLogOptions` reads. */
   logArgs: string[];
 }
