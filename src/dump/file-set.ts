@@ -6,6 +6,7 @@
  */
 import type * as fs from 'node:fs';
 import { asFileId, OPEN_FLAG_BITS, type FileId, type FileLock, type FileRemap, type GhostFile, type OpenFile, type OpenFlags, type PipeContents, type QueuedPacket, type RegularFile } from '../model';
+import { buildIdOfPath } from '../elf/build-id';
 import { flags } from '../model/codecs';
 import { KcmpType } from '../sys/constants';
 import { kcmp } from '../sys/pidfd';
@@ -26,8 +27,12 @@ export const toOpenFlags = (raw: number): OpenFlags => openFlags.read(raw);
 /** Owner fields of a file nobody asked SIGIO for (F_SETOWN). */
 export const NO_OWNER = { uid: 0, euid: 0, signal: 0, pidType: 0, pid: 0 };
 
-/** A path opened by the kernel for the task (executable, mapped file, cwd, root) as a regular-file description. */
-export function pathFile(id: FileId, path: string, stat: fs.Stats, rawFlags: number): RegularFile {
+/**
+ * A path opened by the kernel for the task (executable, mapped file, cwd,
+ * root) as a regular-file description; `contents` is a path amber can open
+ * to read the file (a /proc link), for its build-id.
+ */
+export function pathFile(id: FileId, path: string, stat: fs.Stats, rawFlags: number, contents: string): RegularFile {
   return {
     kind: 'regular',
     id,
@@ -37,6 +42,7 @@ export function pathFile(id: FileId, path: string, stat: fs.Stats, rawFlags: num
     size: stat.isFile() ? BigInt(stat.size) : undefined,
     mode: stat.mode,
     owner: NO_OWNER,
+    buildId: stat.isFile() ? buildIdOfPath(contents) : undefined,
   };
 }
 

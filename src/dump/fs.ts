@@ -9,7 +9,7 @@ function directoryFile(pid: Pid, link: 'cwd' | 'root', files: FileSet) {
   const where = `/proc/${pid}/${link}`;
   const path = fs.readlinkSync(where);
   const stat = fs.statSync(where);
-  return files.byPath(`dir:${stat.dev}:${stat.ino}`, (id) => pathFile(id, path, stat, 0));
+  return files.byPath(`dir:${stat.dev}:${stat.ino}`, (id) => pathFile(id, path, stat, 0, where));
 }
 
 export function dumpFs(pid: Pid, files: FileSet): FsState {

@@ -71,8 +71,9 @@ function refuseUnsupported(pid: Pid, vma: SmapsVma): void {
 
 function mappedFile(pid: Pid, vma: SmapsVma, files: FileSet): FileId {
   const openFlags = vma.shared && vma.write ? O_RDWR : 0;
-  const stat = fs.statSync(mapFilesPath(pid, vma));
-  return files.byPath(`map:${stat.dev}:${stat.ino}:${openFlags}`, (id) => pathFile(id, vma.name, stat, openFlags));
+  const mapFile = mapFilesPath(pid, vma);
+  const stat = fs.statSync(mapFile);
+  return files.byPath(`map:${stat.dev}:${stat.ino}:${openFlags}`, (id) => pathFile(id, vma.name, stat, openFlags, mapFile));
 }
 
 /** A mapped file, anonymous memory, or a special mapping. */
@@ -114,8 +115,9 @@ export interface MemoryDump {
 /** The task's mm image; the executable and mapped files go into `files` first, as CRIU numbers them. */
 export function dumpMemory(pid: Pid, facts: MemoryFacts, files: FileSet): MemoryDump {
   const exePath = fs.readlinkSync(`/proc/${pid}/exe`);
-  const exeStat = fs.statSync(`/proc/${pid}/exe`);
-  const executable = files.byPath(`map:${exeStat.dev}:${exeStat.ino}:0`, (id) => pathFile(id, exePath, exeStat, 0));
+  const exeLink = `/proc/${pid}/exe`;
+  const exeStat = fs.statSync(exeLink);
+  const executable = files.byPath(`map:${exeStat.dev}:${exeStat.ino}:0`, (id) => pathFile(id, exePath, exeStat, 0, exeLink));
   const stat = readStat(pid);
   const smaps = readSmaps(pid);
   const vmas = smaps.map((vma) => vmaOf(pid, vma, files));

@@ -59,7 +59,20 @@ export interface RegularFile extends OwnedFile {
   /** File size at dump time, recorded to check the file on restore. */
   size: bigint | undefined;
   mode: number | undefined;
+  /** The ELF build-id of a program or library, recorded to check the file on restore. */
+  buildId: BuildId | undefined;
 }
+
+/** A GNU build-id as the images keep it: its bytes in little-endian 32-bit words, the last one zero-padded. */
+export type BuildId = readonly number[];
+
+const buildIdWords: Codec<BuildId | undefined> = {
+  read: (value) => {
+    const words = list(integer).read(value);
+    return words.length === 0 ? undefined : words;
+  },
+  write: (id) => (id === undefined ? undefined : list(integer).write([...id])),
+};
 
 export interface PipeEnd extends OwnedFile {
   kind: 'pipe';
@@ -211,6 +224,7 @@ const LAYOUTS: KindLayouts = {
       position: field('pos', bigInteger),
       size: field('size', optional(bigInteger)),
       mode: field('mode', optional(integer)),
+      buildId: field('build_id', buildIdWords),
     },
   },
   pipe: { type: 'PIPE', message: 'pipe', rules: { pipe: field('pipe_id', pipeId), flags: field('flags', openFlags), owner: ownerRule } },

@@ -5,6 +5,7 @@ export type { CpuState, FpuState, GpRegs, TlsDescriptor, XsaveState } from './cp
 export type { Entry, Modeled } from './fields';
 export {
   OPEN_FLAG_BITS,
+  type BuildId,
   type Epoll,
   type EpollTarget,
   type EventFd,

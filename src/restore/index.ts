@@ -17,6 +17,7 @@ import { socketpair } from '../sys/socket';
 import { Syscall } from '../sys/syscall-numbers';
 import type { Address, Pid } from '../sys/types';
 import { waitpid } from '../sys/wait';
+import { checkBuildIds } from './build-ids';
 import { CgroupPlacement } from './cgroups';
 import type { RestoreContext, RestoringTask } from './context';
 import { restoreCore } from './core';
@@ -127,6 +128,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
   const started = performance.now();
   const imagesDir = path.resolve(checkpoint.rawImages.directory);
   if (checkpoint.tasks.length === 0) throw new AmberError(`${imagesDir}: the checkpoint has no tasks`);
+  checkBuildIds(checkpoint);
   const cgroups = new CgroupPlacement(checkpoint, options.manageCgroups ?? 'soft', options.cgroupRoots ?? []);
   const [channel, taskChannel] = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);
   const context: RestoreContext = { checkpoint, imagesDir, scratchAddress: scratchAddressFor(checkpoint), channel, taskChannel, created: [] };

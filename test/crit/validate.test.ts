@@ -294,6 +294,7 @@ test('--system compares recorded files with this system and finds pids in use', 
   assert.deepEqual(about('files.img', 0), [
     `error: files.img entry 0 reg.mode: ${standIn} has mode 0100644 here, 0100755 at dump time`,
     `error: files.img entry 0 reg.size: ${standIn} is 10 bytes long here, 21824 at dump time`,
+    `error: files.img entry 0 reg.build_id: ${standIn} has no build-id here, 6519619683b29752705eb2e4b1f4b3c9ac1f7014 at dump time`,
   ]);
   const comm = fs.readFileSync('/proc/self/comm', 'utf8').trim();
   assert.deepEqual(about('pstree.img', 0), [`error: pstree.img entry 0 pid: pid ${process.pid} is in use here (by ${comm})`]);

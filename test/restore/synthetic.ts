@@ -95,7 +95,7 @@ function oneTaskCheckpoint(pid: number, code: Buffer, data: Buffer, threads: Ret
   const rootDirectory: FileId = asFileId(2);
   const owner = { uid: 0, euid: 0, signal: 0, pidType: 0, pid: 0 };
   const openFlags = noFlags(['writeOnly', 'readWrite', 'create', 'exclusive', 'noControllingTty', 'truncate', 'append', 'nonBlocking', 'dataSync', 'async', 'direct', 'largeFile', 'directory', 'noFollow', 'noAccessTime', 'closeOnExec'] as const);
-  const regular = (id: FileId, file: string) => ({ kind: 'regular' as const, id, path: file, flags: openFlags, position: 0n, size: undefined, mode: undefined, owner });
+  const regular = (id: FileId, file: string) => ({ kind: 'regular' as const, id, path: file, flags: openFlags, position: 0n, size: undefined, mode: undefined, owner, buildId: undefined });
   const bound = (offset: number): bigint => DATA_ADDRESS + BigInt(offset);
   return {
     inventory: { imageVersion: 2, fdinfoPerId: true, namespacesPerId: undefined, rootIds: undefined, rootCgroupSet: undefined, securityModule: undefined, dumpRunId: undefined },

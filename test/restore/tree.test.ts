@@ -4,12 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { dump } from '../../src/dump';
+import { buildIdOfPath, formatBuildId } from '../../src/elf/build-id';
+import { readCheckpoint, writeCheckpoint } from '../../src/model';
 import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
 import { fdsOf, mapsOf } from './live';
 import { killIfAlive } from '../harness/processes';
-
 
 test('a parent and child come back with their pids, parent link, a pipe holding unread data and a file at its position', { timeout: 15_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-restore-tree-'));
@@ -51,4 +52,27 @@ test('a restore that fails half-way says why in one line and leaves none of the 
     message: `task ${program.pid} fd ${fd}: cannot reopen ${file}: ENOENT`,
   });
   for (const pid of [program.pid, child]) assert.equal(fs.existsSync(`/proc/${pid}`), false, `pid ${pid} is gone`);
+});
+
+test('a restore onto another build of the program refuses before creating anything', { timeout: 15_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-restore-build-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const images = path.join(dir, 'images');
+  const program = await usePrograms(t)('restore-tree', [path.join(dir, 'data')]);
+  const child = Number(program.infoValue('child'));
+  t.after(() => killIfAlive(child));
+  await dump({ pid: asPid(program.pid), imagesDir: images, leaveRunning: false, shellJob: false });
+  await program.kill({ freePid: true });
+
+  const checkpoint = await readCheckpoint(images);
+  const executable = checkpoint.files.get(checkpoint.tasks[0].memory!.executable);
+  assert.ok(executable?.kind === 'regular' && executable.buildId !== undefined, 'the dump recorded the program\'s build-id');
+  assert.equal(formatBuildId(executable.buildId), formatBuildId(buildIdOfPath(executable.path)!));
+  const recorded = executable.buildId.map((word) => (word ^ 1) >>> 0);
+  await writeCheckpoint({ ...checkpoint, files: new Map([...checkpoint.files, [executable.id, { ...executable, buildId: recorded }]]) }, images);
+
+  await assert.rejects(restore({ imagesDir: images, detached: true, shellJob: false }), {
+    message: `${executable.path} has build-id ${formatBuildId(executable.buildId)} here, ${formatBuildId(recorded)} at dump time: it is not the file the checkpoint was made with`,
+  });
+  for (const pid of [program.pid, child]) assert.equal(fs.existsSync(`/proc/${pid}`), false, `pid ${pid} was not created`);
 });

@@ -25,6 +25,7 @@ export const fifos: FdKind = {
       size: undefined,
       mode: stat.mode,
       owner: NO_OWNER,
+      buildId: undefined,
     });
     if (!files.claimPipeData(pipe)) return;
     const contents = readPipeContents(subject, pipe);

@@ -5,6 +5,7 @@
  * checkpoint as a ghost file.
  */
 import * as fs from 'node:fs';
+import { buildIdOfPath } from '../../elf/build-id';
 import { AmberError } from '../../errors';
 import type { FileId, GhostFile } from '../../model';
 import type { TimeValue } from '../../model/time';
@@ -55,6 +56,7 @@ export const regularFiles: FdKind = {
       size: stat.isFile() ? BigInt(stat.size) : undefined,
       mode: stat.mode,
       owner: NO_OWNER,
+      buildId: stat.isFile() ? buildIdOfPath(fdPath(subject)) : undefined,
     });
     if (!ghost) return;
     const remapId = files.ghosts.length + 1;

@@ -1,9 +1,10 @@
 /**
  * Regular files the checkpoint reopens by path: each must be there with the
- * size and mode recorded at dump time; a ghost needs the directory it goes back to.
+ * size, mode and build-id recorded at dump time; a ghost needs the directory it goes back to.
  */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { buildIdChange } from '../../../elf/build-id';
 import type { RegularFile } from '../../../model';
 import { FILES } from '../../../model/image-names';
 import { fileEntryIndex, type CheckContext } from '../context';
@@ -26,6 +27,8 @@ async function checkFile(context: CheckContext, file: RegularFile): Promise<Find
   if (file.size !== undefined && found.isFile() && BigInt(found.size) !== file.size) {
     findings.push(error(FILES, `${file.path} is ${found.size} bytes long here, ${file.size} at dump time`, { entry, field: 'reg.size' }));
   }
+  const buildChange = file.buildId === undefined ? undefined : buildIdChange(file.path, file.buildId);
+  if (buildChange !== undefined) findings.push(error(FILES, buildChange, { entry, field: 'reg.build_id' }));
   return findings;
 }
 
