@@ -12,6 +12,7 @@ import { O_CLOEXEC } from '../sys/constants';
 import { asFd, type Fd, type Pid } from '../sys/types';
 import { dumpFileLocks } from './file-locks';
 import type { FileSet } from './file-set';
+import { controllingTerminals } from './fds/controlling-tty';
 import { epolls } from './fds/epoll';
 import { eventfds } from './fds/eventfd';
 import { fanotifies } from './fds/fanotify';
@@ -28,7 +29,7 @@ import { unixSockets } from './fds/unix-socket';
 import { describeUnsupported } from './fds/unsupported';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
-const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, inotifies, fanotifies, unixSockets, memfds, terminals, regularFiles];
+const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, inotifies, fanotifies, unixSockets, memfds, terminals, controllingTerminals, regularFiles];
 
 const fdFlags = flags(FD_FLAG_BITS);
 

@@ -76,6 +76,8 @@ export interface TtyData extends Modeled {
 }
 
 export const ptyInfoId = (index: number, master: boolean): TtyInfoId => (index * 2 + (master ? 1 : 0)) as TtyInfoId;
+/** /dev/tty, the calling session's controlling terminal: numbered as an index (1006) past every pty's, as CRIU does. */
+export const CONTROLLING_TTY_INFO = (1006 * 2) as TtyInfoId;
 export const isMasterSide = (id: TtyInfoId): boolean => id % 2 === 1;
 export const ptyIndexOf = (id: TtyInfoId): number => Math.floor(id / 2);
 
@@ -128,7 +130,7 @@ export const ttyFileOf = ttyKind.of;
 export const ttyFileEntry = ttyKind.entry;
 
 
-/** The terminals of a checkpoint: every TTY description, device and unread input. */
+/** The terminals of a checkpoint: every TTY description of a pty, device and unread input. */
 export interface Terminals {
   files: TtyFile[];
   infos: Map<TtyInfoId, TtyInfo>;
@@ -141,7 +143,7 @@ export const hasMaster = (terminals: Terminals, index: number): boolean => termi
 const entriesOf = (checkpoint: Checkpoint, name: string): Entry[] => checkpoint.otherImages.get(name)?.entries ?? [];
 
 export function terminalsOf(checkpoint: Checkpoint): Terminals {
-  const files = [...checkpoint.files.values()].flatMap((file) => ttyFileOf(file) ?? []);
+  const files = [...checkpoint.files.values()].flatMap((file) => ttyFileOf(file) ?? []).filter((file) => file.info !== CONTROLLING_TTY_INFO);
   const infos = entriesOf(checkpoint, TTY_INFO).map((entry) => fromEntry(entry, ttyInfoRules));
   return { files, infos: new Map(infos.map((info) => [info.id, info])), data: entriesOf(checkpoint, TTY_DATA).map((entry) => fromEntry(entry, ttyDataRules)) };
 }

@@ -1,6 +1,8 @@
-/** Which character devices are the two sides of a Unix 98 pty (Documentation/admin-guide/devices.txt). */
+/** Which character devices are terminals amber knows: the two sides of a Unix 98 pty, and /dev/tty (Documentation/admin-guide/devices.txt). */
 import type * as fs from 'node:fs';
 
+/** /dev/tty, which opens the caller's controlling terminal: major 5, minor 0. */
+const CONTROLLING_TTY = { major: 5, minor: 0 };
 /** /dev/ptmx (and each devpts mount's ptmx): major 5, minor 2. */
 const PTMX = { major: 5, minor: 2 };
 /** /dev/pts/N is major 136 with minor N (devpts gives out minors beyond 255 under the same major). */
@@ -18,6 +20,9 @@ export function ptySideOf(stat: fs.Stats): PtySide | undefined {
   if (major === PTMX.major && minorOf(stat.rdev) === PTMX.minor) return 'master';
   return major === PTY_SLAVE_MAJOR ? 'slave' : undefined;
 }
+
+export const isControllingTtyDevice = (stat: fs.Stats): boolean =>
+  stat.isCharacterDevice() && majorOf(stat.rdev) === CONTROLLING_TTY.major && minorOf(stat.rdev) === CONTROLLING_TTY.minor;
 
 /** The index of a slave device: it is /dev/pts/INDEX. */
 export const slaveIndexOf = (rdev: number): number => minorOf(rdev);

@@ -2,10 +2,12 @@
  * Restore test: a pty pair. The root holds the master and a slave (never its
  * controlling terminal); child "leader" starts a session and takes the slave
  * as its controlling terminal; its child "foreground" leads the process
- * group in the foreground. The slave is raw with VMIN 3 and VTIME 7 and a
+ * group in the foreground and holds /dev/tty open, through which it writes
+ * "via-dev-tty" on SIGUSR1. The slave is raw with VMIN 3 and VTIME 7 and a
  * 33x111 window; "to-slave" waits unread at the slave, "to-master" at the
  * master. On the check signal the root verifies all of that (the test
- * compares the children's tty_nr), then that bytes still travel both ways.
+ * compares the children's tty_nr), then that bytes still travel both ways,
+ * also from the foreground's /dev/tty to the master.
  * With "shell-job", see run_shell_job.
  */
 #include "amber-test.h"
@@ -29,6 +31,13 @@ static void expect_bytes(int fd, const char *expected, const char *what) {
 
 static void write_text(int fd, const char *text) {
   if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) test_fail("write '%s'", text);
+}
+
+static int dev_tty = -1;
+
+static void write_via_dev_tty(int signal) {
+  (void)signal;
+  test_log_async(write(dev_tty, "via-dev-tty", 11) == 11 ? "" : "FAIL: writing to /dev/tty\n");
 }
 
 /* "shell-job": child "job" stays in the root's session with the slave as its stdin, as a job run from a shell. */
@@ -74,8 +83,8 @@ int main(int argc, char **argv) {
   struct winsize size = {.ws_row = 33, .ws_col = 111};
   if (ioctl(master, TIOCSWINSZ, &size) != 0) test_fail("TIOCSWINSZ");
 
-  int started[2];
-  if (pipe(started) != 0) test_fail("pipe");
+  int started[2], opened[2];
+  if (pipe(started) != 0 || pipe(opened) != 0) test_fail("pipe");
   pid_t leader = fork();
   if (leader < 0) test_fail("fork");
   if (leader == 0) {
@@ -85,6 +94,9 @@ int main(int argc, char **argv) {
     pid_t foreground = fork();
     if (foreground == 0) {
       setpgid(0, 0);
+      dev_tty = open("/dev/tty", O_WRONLY);
+      struct sigaction action = {.sa_handler = write_via_dev_tty};
+      if (dev_tty < 0 || sigaction(SIGUSR1, &action, NULL) != 0 || write(opened[1], "", 1) != 1) _exit(5);
       for (;;) pause();
     }
     setpgid(foreground, foreground);
@@ -95,8 +107,12 @@ int main(int argc, char **argv) {
   }
   pid_t foreground;
   if (read(started[0], &foreground, sizeof foreground) != sizeof foreground) test_fail("leader %d did not start", leader);
+  char done;
+  if (read(opened[0], &done, 1) != 1) test_fail("the foreground did not open /dev/tty");
   close(started[0]);
   close(started[1]);
+  close(opened[0]);
+  close(opened[1]);
   write_text(master, "to-slave");
   printf("INFO leader=%d\nINFO foreground=%d\n", leader, foreground);
   test_ready();
@@ -116,6 +132,8 @@ int main(int argc, char **argv) {
   expect_bytes(slave, "ping", "master to slave");
   write_text(slave, "pong");
   expect_bytes(master, "pong", "slave to master");
+  if (kill(foreground, SIGUSR1) != 0) test_fail("kill %d", foreground);
+  expect_bytes(master, "via-dev-tty", "the foreground's /dev/tty to master");
   kill(leader, SIGKILL);
   kill(foreground, SIGKILL);
   test_pass();

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { dump } from '../../src/dump';
 import { readCheckpoint } from '../../src/model';
-import { terminalsOf } from '../../src/model/tty';
+import { CONTROLLING_TTY_INFO, terminalsOf } from '../../src/model/tty';
 import { restore } from '../../src/restore';
 import { close } from '../../src/sys/fd';
 import { openPtyPeer, ptyIndex, setPtyLocked } from '../../src/sys/terminal';
@@ -63,7 +63,7 @@ function childrenOf(t: TestContext, program: TestProgram, names: readonly string
   return pids;
 }
 
-test('a pty pair, its settings, queued bytes and the session it controls come back', { timeout: 20_000 }, async (t) => {
+test('a pty pair, its settings, queued bytes, the session it controls and a /dev/tty open in it come back', { timeout: 20_000 }, async (t) => {
   const dir = imagesDir(t);
   const program = await usePrograms(t)('restore-tty');
   const children = childrenOf(t, program, ['leader', 'foreground']);
@@ -71,12 +71,14 @@ test('a pty pair, its settings, queued bytes and the session it controls come ba
   await dump({ pid: asPid(program.pid), imagesDir: dir, leaveRunning: false, shellJob: false });
 
   const terminals = terminalsOf(await readCheckpoint(dir));
-  const slave = [...terminals.infos.values()].find((info) => info.id % 2 === 0);
+  const slave = [...terminals.infos.values()].find((info) => info.kind === 'PTY' && info.id % 2 === 0);
   assert.equal(slave?.winSize?.rows, 33);
   assert.equal(slave?.winSize?.columns, 111);
   assert.equal(slave?.session, children[0]);
   assert.deepEqual(before, children.map(() => `session ${children[0]} tty ${slave?.rdev} foreground ${children[1]}`));
   assert.deepEqual(terminals.data.map((chunk) => chunk.data.toString()).sort(), ['to-master', 'to-slave']);
+  const devTty = terminals.infos.get(CONTROLLING_TTY_INFO);
+  assert.deepEqual([devTty?.kind, devTty?.session], ['CTTY', children[0]], "the foreground's /dev/tty is its session's terminal");
 
   await program.kill({ freePid: true });
   await restore({ imagesDir: dir, detached: true, shellJob: false });

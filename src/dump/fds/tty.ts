@@ -27,10 +27,10 @@ interface DumpedTerminals {
   data: TtyData[];
 }
 
-const terminalsOfDump = (files: FileSet): DumpedTerminals => files.once('terminals', () => ({ infos: new Map(), data: [] }));
+export const terminalsOfDump = (files: FileSet): DumpedTerminals => files.once('terminals', () => ({ infos: new Map(), data: [] }));
 
 /** The session of a pty that controls none is ENOTTY: 0 then, as in the images. */
-function orZero(ask: () => number): number {
+export function orZero(ask: () => number): number {
   try {
     return ask();
   } catch (e) {
