@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import type { BuildId } from '../model';
+import { openQuietly } from '../sys/quiet-read';
 
 const ELF_MAGIC = 0x464c457f;
 const ELFCLASS32 = 1;
@@ -96,7 +97,7 @@ export function readBuildId(fd: number): BuildId | undefined {
 export function buildIdOfPath(path: string): BuildId | undefined {
   let fd;
   try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = openQuietly(path);
   } catch {
     return undefined;
   }

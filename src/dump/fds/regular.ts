@@ -9,6 +9,7 @@ import { buildIdOfPath } from '../../elf/build-id';
 import { AmberError } from '../../errors';
 import type { FileId, GhostFile } from '../../model';
 import type { TimeValue } from '../../model/time';
+import { readFileQuietly } from '../../sys/quiet-read';
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import { fdPath, type FdKind, type FdSubject } from './kind';
 
@@ -36,7 +37,7 @@ function ghostOf(subject: FdSubject, remapId: number): GhostFile {
     mode: stat.mode,
     accessed: timeOf(times.atimeNs),
     modified: timeOf(times.mtimeNs),
-    contents: fs.readFileSync(fdPath(subject)),
+    contents: readFileQuietly(fdPath(subject)),
     chunks: [],
   };
 }
