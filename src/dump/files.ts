@@ -9,7 +9,7 @@ import { FD_FLAG_BITS, type FdEntry, type FdTable, type FileId } from '../model'
 import { flags } from '../model/codecs';
 import { readFdinfo } from '../proc/fdinfo';
 import { O_CLOEXEC } from '../sys/constants';
-import { asFd, type Fd, type Pid } from '../sys/types';
+import { asFd, asPid, type Fd, type Pid } from '../sys/types';
 import { dumpFileLocks } from './file-locks';
 import type { FileSet } from './file-set';
 import { controllingTerminals } from './fds/controlling-tty';
@@ -21,6 +21,7 @@ import { inotifies } from './fds/inotify';
 import { fdPath, type FdKind, type FdSubject } from './fds/kind';
 import { memfds } from './fds/memfd';
 import { pipes } from './fds/pipe';
+import { dumpQueuedMessages } from './fds/queued-messages';
 import { regularFiles } from './fds/regular';
 import { signalfds } from './fds/signalfd';
 import { timerfds } from './fds/timerfd';
@@ -53,8 +54,9 @@ function subjectOf(pid: Pid, fd: Fd, files: FileSet): { subject: FdSubject; clos
   }
 }
 
-function dumpFd(pid: Pid, fd: Fd, files: FileSet, fileLocks: boolean): FdEntry {
-  const { subject, closeOnExec } = subjectOf(pid, fd, files);
+/** The description `subject` points at: one met before (kcmp says), or a new one its kind describes. */
+function describeFd(subject: FdSubject): { id: FileId; kind: FdKind } {
+  const { pid, fd, files } = subject;
   const kind = FD_KINDS.find((candidate) => candidate.matches(subject));
   if (kind === undefined) throw new AmberError(`task ${pid} fd ${fd}: ${describeUnsupported(subject)} is not supported yet`);
   // The same inode, position and flags are likely one description; kcmp says for sure.
@@ -65,6 +67,12 @@ function dumpFd(pid: Pid, fd: Fd, files: FileSet, fileLocks: boolean): FdEntry {
     kind.dump(subject, id);
     files.remember(pid, fd, preId, id);
   }
+  return { id, kind };
+}
+
+function dumpFd(pid: Pid, fd: Fd, files: FileSet, fileLocks: boolean): FdEntry {
+  const { subject, closeOnExec } = subjectOf(pid, fd, files);
+  const { id, kind } = describeFd(subject);
   dumpFileLocks(subject, id, fileLocks);
   return { fd, file: id, type: kind.type, flags: fdFlags.read(closeOnExec ? FD_FLAG_BITS.closeOnExec : 0) };
 }
@@ -74,7 +82,8 @@ export function dumpFdTable(pid: Pid, tableId: number, files: FileSet, fileLocks
   return { id: tableId, fds: openFds(pid).map((fd) => dumpFd(pid, fd, files, fileLocks)) };
 }
 
-/** Once every fd table is dumped: each kind refuses what only the whole dump shows. */
+/** Once every fd table is dumped: socket queues are read (with the files in flight on them), then each kind refuses what only the whole dump shows. */
 export function checkDumpedFiles(files: FileSet): void {
+  dumpQueuedMessages(files, (fd) => describeFd(subjectOf(asPid(process.pid), fd, files).subject).id);
   for (const kind of FD_KINDS) kind.checkComplete?.(files);
 }

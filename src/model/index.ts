@@ -33,7 +33,7 @@ export { PAGE_RANGE_BITS, isStoredHere, pageLocations, type PageLocation, type P
 export type { IntervalTimer, PosixTimer, Process, QueuedSignal, ResourceLimit, SignalAction, TaskState, Timers } from './process';
 export type { SeccompFilter, SeccompFilters, TimeNamespace } from './namespaces';
 export { readCheckpoint } from './read';
-export type { FileRemap, GhostFile, PipeContents, QueuedPacket } from './shared';
+export type { FileRemap, GhostFile, MessageSender, PipeContents, QueuedPacket } from './shared';
 export { memfdFileEntry, memfdFileOf, SEAL_BITS, type MemfdFile, type MemfdInode, type SharedMemory, type ShmemPages } from './shared-memory';
 export { FD_FLAG_BITS, type FdEntry, type FdTable, type FsState, type Task, type TaskIds } from './task';
 export { readTaskMemory } from './task-memory';

@@ -3,9 +3,9 @@
  * queued messages of sockets, and the files a checkpoint carries for
  * descriptions whose path is gone (ghost files).
  */
-import { bytes, identifier, integer, optional, text } from './codecs';
-import { field, FieldError, fromEntry, optionalGroup, toEntry, type Entry, type Modeled, type Rules } from './fields';
-import type { FileId, PipeId } from './ids';
+import { bytes, identifier, integer, list, optional, text } from './codecs';
+import { field, FieldError, fromEntry, messages, optionalGroup, toEntry, type Codec, type Entry, type Modeled, type Rules } from './fields';
+import type { FileId, Pid, PipeId } from './ids';
 import { timeValueRules, type TimeValue } from './time';
 
 /** Unread bytes of one pipe or FIFO (pipes-data.img, fifo-data.img). */
@@ -21,6 +21,17 @@ export interface QueuedPacket extends Modeled {
   /** The receiving socket. */
   socket: FileId;
   data: Buffer;
+  /** The open file descriptions sent with the message (SCM_RIGHTS), in the order the receiver gets their fds. */
+  filesInFlight: FileId[];
+  /** Who sent it (SCM_CREDENTIALS), recorded when the receiver asked for credentials (SO_PASSCRED). */
+  sender: MessageSender | undefined;
+}
+
+/** A queued message's SCM_CREDENTIALS (struct ucred, unix(7)). */
+export interface MessageSender {
+  pid: Pid;
+  uid: number;
+  gid: number;
 }
 
 /** A description whose path the checkpoint replaces (remap-fpath.img). */
@@ -68,8 +79,30 @@ export const pipeContentsEntry = sizedPayload<PipeContents>('bytes', {
   capacity: field('size', optional(integer)),
 });
 
+/** The cmsg type of SCM_RIGHTS (socket(7)), the one kind of scm entry the image has. */
+const SCM_RIGHTS = 1;
+
+interface ScmEntry extends Modeled {
+  type: number;
+  rights: FileId[];
+}
+
+const scmEntries = messages<ScmEntry>({ type: field('type', integer), rights: field('rights', list(identifier<FileId>())) });
+
+/** The scm entries of a message as the file ids they pass; a message carries at most one SCM_RIGHTS entry. */
+const rightsInFlight: Codec<FileId[]> = {
+  read: (value) =>
+    scmEntries.read(value).flatMap((entry) => {
+      if (entry.type !== SCM_RIGHTS) throw new FieldError(`scm type ${entry.type} is not SCM_RIGHTS`);
+      return entry.rights;
+    }),
+  write: (files) => scmEntries.write(files.length === 0 ? [] : [{ type: SCM_RIGHTS, rights: files }]),
+};
+
 export const queuedPacketEntry = sizedPayload<QueuedPacket>('length', {
   socket: field('id_for', identifier<FileId>()),
+  filesInFlight: field('scm', rightsInFlight),
+  sender: optionalGroup('ucred', { pid: field('pid', identifier<Pid>()), uid: field('uid', integer), gid: field('gid', integer) }),
 });
 
 export const fileRemapRules: Rules<FileRemap> = {

@@ -10,6 +10,7 @@ import { close } from '../sys/fd';
 import { sendmsg } from '../sys/socket';
 import type { Fd } from '../sys/types';
 import type { RestoreContext, RestoringTask } from './context';
+import { filesInFlight, openedDescriptions } from './files/in-flight';
 import { openDescription, type OpenedFile } from './files/kinds';
 import { OpenContext } from './files/open-context';
 import { writeArguments } from './scratch-layout';
@@ -26,11 +27,12 @@ const CMSG_DATA_OFFSET = 16;
 
 /** The descriptions amber opened for this restore, each once. */
 export class OpenDescriptions {
-  private readonly opened = new Map<FileId, OpenedFile>();
+  private readonly opened: Map<FileId, OpenedFile>;
   private readonly context: OpenContext;
 
   constructor(restore: RestoreContext) {
     this.context = new OpenContext(restore.checkpoint);
+    this.opened = openedDescriptions(this.context);
   }
 
   /** The description behind `id`, and whether this is its first user (which finishes it). */
@@ -49,8 +51,9 @@ export class OpenDescriptions {
   }
 }
 
-/** Receives one fd from the channel in the task; returns its number there. */
-function receiveFd(task: RestoringTask, channelFd: bigint, user: string): bigint {
+/** Passes amber's `fd` to the task over the channel; returns its number there. */
+function passFd(context: RestoreContext, task: RestoringTask, channelFd: bigint, fd: Fd, user: string): bigint {
+  sendmsg(context.channel, Buffer.from([0]), { fds: [fd] });
   const [byte, control] = writeArguments(task.scratch, Buffer.alloc(1), Buffer.alloc(CMSG_SPACE_ONE_FD));
   const iovec = Buffer.alloc(IOVEC_SIZE);
   iovec.writeBigUInt64LE(byte, 0);
@@ -77,16 +80,31 @@ function channelAbove(task: RestoringTask, fds: readonly FdEntry[]): bigint {
   return moved;
 }
 
+/**
+ * Opens the files socket queues carry (SCM_RIGHTS) before any socket is made, finishing each in `task` through
+ * an fd passed for the while, so that a queue gets the whole description even when no task has an fd for it.
+ */
+function openFilesInFlight(context: RestoreContext, task: RestoringTask, descriptions: OpenDescriptions, channelFd: bigint): void {
+  for (const id of filesInFlight(context.checkpoint)) {
+    const user = `file ${id} in flight`;
+    const { file, first } = descriptions.get(id, user);
+    if (!first || file.finish === undefined) continue;
+    const passed = passFd(context, task, channelFd, file.fd, user);
+    file.finish(task, passed);
+    task.main.check(user, Syscall.Close, passed);
+  }
+}
+
 /** Gives the task its fds, with their numbers and close-on-exec flags, and closes the channel in it. */
 export function restoreFds(context: RestoreContext, task: RestoringTask, descriptions: OpenDescriptions): void {
   const fds = fdTableOf(context.checkpoint, task.task)?.fds ?? [];
   const channelFd = channelAbove(task, fds);
+  openFilesInFlight(context, task, descriptions, channelFd);
   const unsettled: (() => void)[] = [];
   for (const entry of fds) {
     const user = `task ${task.task.pid} fd ${entry.fd}`;
     const { file, first } = descriptions.get(entry.file, user);
-    sendmsg(context.channel, Buffer.from([0]), { fds: [file.fd] });
-    const received = receiveFd(task, channelFd, user);
+    const received = passFd(context, task, channelFd, file.fd, user);
     const target = BigInt(entry.fd);
     const closeOnExec = entry.flags.closeOnExec;
     if (received === target) {

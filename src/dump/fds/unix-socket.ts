@@ -1,7 +1,8 @@
 /**
  * Unix sockets: type, state, name, peer, options and shutdown state from
- * sock_diag and the socket itself (through a copy of the fd), and the data
- * queued on them. Both ends of a connection must be in the dump; a
+ * sock_diag and the socket itself (through a copy of the fd); the messages
+ * queued on them are read once every fd table is dumped (see
+ * ./queued-messages.ts). Both ends of a connection must be in the dump; a
  * listener with connections not yet accepted, a name relative to the
  * binder's directory and a socket file deleted since are refused for now.
  */
@@ -16,7 +17,7 @@ import { close } from '../../sys/fd';
 import { copyFdFromProcess } from '../../sys/pidfd';
 import { NO_OWNER, toOpenFlags, type FileSet } from '../file-set';
 import type { FdKind, FdSubject } from './kind';
-import { peekQueue } from './socket-queue';
+import { readQueueLater } from './queued-messages';
 
 const TCP_ESTABLISHED = 1;
 const TCP_LISTEN = 10;
@@ -44,10 +45,10 @@ function socketFile(facts: UnixSocketFacts, where: string): { mode: number; uid:
   return { mode: stat.mode, uid: stat.uid, gid: stat.gid };
 }
 
-function describe(subject: FdSubject, id: FileId, facts: UnixSocketFacts, where: string): { socket: UnixSocket; queued: Buffer[] } {
+function describe(subject: FdSubject, id: FileId, facts: UnixSocketFacts, where: string): UnixSocket {
   const copy = copyFdFromProcess(subject.pid, subject.fd);
   try {
-    const socket: UnixSocket = {
+    return {
       kind: 'unix-socket',
       id,
       inode: facts.inode,
@@ -65,8 +66,6 @@ function describe(subject: FdSubject, id: FileId, facts: UnixSocketFacts, where:
       filePermissions: socketFile(facts, where),
       unmodeled: { usk: { opts: otherProtocolOptions(copy) } },
     };
-    const queued = facts.state === TCP_LISTEN ? [] : peekQueue(copy, facts.type, facts.receiveQueue, where);
-    return { socket, queued };
   } finally {
     close(copy);
   }
@@ -90,9 +89,8 @@ export const unixSockets: FdKind = {
     if (facts.state === TCP_LISTEN && (facts.pending.length > 0 || facts.receiveQueue > 0)) {
       throw new AmberError(`${where}: listening unix socket has ${Math.max(facts.pending.length, facts.receiveQueue)} connections not yet accepted, which amber does not dump yet`);
     }
-    const { socket, queued } = describe(subject, id, facts, where);
-    subject.files.add(socket);
-    for (const data of queued) subject.files.socketQueues.push({ socket: id, data });
+    subject.files.add(describe(subject, id, facts, where));
+    if (facts.state !== TCP_LISTEN) readQueueLater(subject.files, { socket: id, pid: subject.pid, fd: subject.fd, type: facts.type, queuedBytes: facts.receiveQueue, where });
     dumpedAt(subject.files).set(facts.inode, where);
   },
   checkComplete(files: FileSet): void {

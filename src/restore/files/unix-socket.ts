@@ -4,13 +4,14 @@
  * accepting (so the accepted end carries the listener's name, as it did),
  * any other pair with socketpair(2); names are bound, listeners listen, a
  * datagram socket connected one way connects to its peer's name. Then the
- * data each socket had queued is sent to it by its peer (or, for an
- * unconnected datagram socket, from a socket of amber's to its name), and
- * shutdown states are set again.
+ * messages each socket had queued are sent to it by its peer (or, for an
+ * unconnected datagram socket, from a socket of amber's to its name), with
+ * the files in flight (SCM_RIGHTS, see ./in-flight.ts) and credentials
+ * that went with them, and shutdown states are set again.
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
-import { queuedPackets, type Checkpoint, type UnixSocket } from '../../model';
+import { findFile, queuedPackets, type FileId, type QueuedPacket, type UnixSocket } from '../../model';
 import { applySocketOptions } from '../../net/socket-options';
 import { isAbstractName, printableName, socketFilePath } from '../../net/unix-name';
 import { AF_UNIX, SOCK_CLOEXEC } from '../../sys/constants';
@@ -18,6 +19,7 @@ import { isSyscallError } from '../../sys/native';
 import { close } from '../../sys/fd';
 import { accept4, bind, connect, listen, sendmsg, shutdown, sockaddrUnix, socket as openSocket, socketpair } from '../../sys/socket';
 import type { Fd } from '../../sys/types';
+import { openedInFlight } from './in-flight';
 import type { OpenedFile } from './kinds';
 import type { OpenContext } from './open-context';
 import { setStatusFlags } from './regular';
@@ -79,15 +81,30 @@ function listenerNamed(made: Made, socket: UnixSocket): UnixSocket | undefined {
   return [...made.byInode.values()].find((other) => other.state === TCP_LISTEN && other !== socket && other.name.equals(socket.name));
 }
 
-/** Sends `receiver` the data it had queued, through `sender` (connected to it, or to `address`). */
-function refill(checkpoint: Checkpoint, receiver: UnixSocket, sender: Fd, address?: Buffer): void {
-  for (const packet of queuedPackets(checkpoint, receiver.id)) {
-    try {
-      sendmsg(sender, packet.data, { address });
-    } catch (e) {
-      throw failure(receiver, 'cannot queue its unread data again', e);
-    }
+/** amber's fd of a file in `receiver`'s queue; a socket is made now if it was not (it may be `receiver` itself, made already). */
+function fileInFlight(context: OpenContext, receiver: UnixSocket, id: FileId): Fd {
+  const file = findFile(context.checkpoint, id);
+  return file.kind === 'unix-socket' ? ensure(context, file) : openedInFlight(context, id, describe(receiver));
+}
+
+/** Sends one message with its files and, unless its sender had no pid there, its SCM_CREDENTIALS. */
+function sendPacket(context: OpenContext, receiver: UnixSocket, packet: QueuedPacket, sender: Fd, address: Buffer | undefined): void {
+  const fds = packet.filesInFlight.map((id) => fileInFlight(context, receiver, id));
+  // pid 0 means the sender was gone or not visible from the dumper's pid namespace; the kernel takes no such pid.
+  const creds = packet.sender?.pid === 0 ? undefined : packet.sender;
+  if (creds !== undefined && !context.checkpoint.tasks.some((task) => task.pid === creds.pid)) {
+    throw new AmberError(`${describe(receiver)}: a message in its queue was sent by pid ${creds.pid}, which is not in the checkpoint, so its credentials cannot be given again`);
   }
+  try {
+    sendmsg(sender, packet.data, { address, fds, creds });
+  } catch (e) {
+    throw failure(receiver, `cannot queue its unread data again${creds === undefined ? '' : ` as sent by pid ${creds.pid}`}`, e);
+  }
+}
+
+/** Sends `receiver` the messages it had queued, through `sender` (connected to it, or to `address`). */
+function refill(context: OpenContext, receiver: UnixSocket, sender: Fd, address?: Buffer): void {
+  for (const packet of queuedPackets(context.checkpoint, receiver.id)) sendPacket(context, receiver, packet, sender, address);
 }
 
 function restoreShutdown(socket: UnixSocket, fd: Fd): void {
@@ -96,7 +113,6 @@ function restoreShutdown(socket: UnixSocket, fd: Fd): void {
 }
 
 function makePair(context: OpenContext, made: Made, socket: UnixSocket, peer: UnixSocket): void {
-  const { checkpoint } = context;
   const listener = listenerNamed(made, socket) ?? listenerNamed(made, peer);
   let ends: [Fd, Fd];
   if (listener !== undefined) {
@@ -118,8 +134,8 @@ function makePair(context: OpenContext, made: Made, socket: UnixSocket, peer: Un
   }
   register(context, socket, ends[0]);
   register(context, peer, ends[1]);
-  refill(checkpoint, socket, ends[1]);
-  refill(checkpoint, peer, ends[0]);
+  refill(context, socket, ends[1]);
+  refill(context, peer, ends[0]);
   restoreShutdown(socket, ends[0]);
   restoreShutdown(peer, ends[1]);
 }
@@ -139,13 +155,13 @@ function makeSingle(context: OpenContext, socket: UnixSocket, peer: UnixSocket |
     }
     if (queuedPackets(context.checkpoint, socket.id).length > 0) {
       if (!isNamed(socket)) throw new AmberError(`${describe(socket)}: has unread data but no name to send it to`);
-      refill(context.checkpoint, socket, peerFd, sockaddrUnix(socket.name));
+      refill(context, socket, peerFd, sockaddrUnix(socket.name));
     }
   } else if (queuedPackets(context.checkpoint, socket.id).length > 0) {
     if (!isNamed(socket)) throw new AmberError(`${describe(socket)}: has unread data but no name to send it to`);
     const sender = newSocket(socket);
     try {
-      refill(context.checkpoint, socket, sender, sockaddrUnix(socket.name));
+      refill(context, socket, sender, sockaddrUnix(socket.name));
     } finally {
       close(sender);
     }
