@@ -77,6 +77,7 @@ __asm__(
 
 static volatile uint64_t spins, sleeps, reads, wakes;
 static volatile int broken;
+static volatile pid_t spinner_tid;
 /* The first thing that went wrong, reported at the check. */
 static const char *volatile failure;
 static int pipe_fds[2];
@@ -89,6 +90,7 @@ static void record_failure(const char *what) {
 
 static void *spinner(void *unused) {
   (void)unused;
+  spinner_tid = (pid_t)syscall(SYS_gettid);
   for (;;) {
     if (spin_rounds(SPIN_ROUNDS) != 0) broken = 1;
     spins++;
@@ -202,6 +204,7 @@ int main(void) {
   while (spins == 0 || reads == 0 || wakes == 0) sleep_ms(5);
   read_whole("/proc/self/maps", maps_at_start);
   list_fds(fds_at_start);
+  printf("INFO spinner=%d\n", spinner_tid);
   test_ready();
   sigdelset(&waiting, CHECK_SIGNAL);
   while (!check_requested) sigsuspend(&waiting);
