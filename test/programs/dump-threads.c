@@ -82,8 +82,9 @@ int main(void) {
   test_ready();
   test_wait_check();
   uint64_t before[3] = { rounds[0], rounds[1], rounds[2] };
-  usleep(50 * 1000);
+  /* Each thread must count on; on a loaded machine a round may take a while, so allow up to 2 s. */
   for (int i = 0; i < 3; i++) {
+    for (int waited = 0; rounds[i] == before[i] && waited < 2000; waited += 10) usleep(10 * 1000);
     if (rounds[i] == before[i]) test_fail("thread %d stopped counting", i);
   }
   test_pass();
