@@ -4,23 +4,41 @@
  * signals that arrive meanwhile (SIGCONT, SIGCHLD of a restored zombie) are
  * dropped, fork and clone events are followed, and the thread's final
  * registers are set at the exit of its last injected syscall.
+ *
+ * Run to its entry and exit stops (PTRACE_SYSCALL), a syscall costs two
+ * round trips between amber and the thread. From the scratch page, where
+ * an int3 follows the `syscall`, the thread runs on (PTRACE_CONT) to that
+ * int3's SIGTRAP instead: one round trip. The kernel forces such a SIGTRAP
+ * through, setting its action back to SIG_DFL and unblocking it when the
+ * thread ignores or blocks it (force_sig_info_to_task, kernel/signal.c),
+ * so the trap is used only while SIGTRAP is unblocked and no injected
+ * rt_sigaction has touched its action since a new tree's root set every
+ * action to the default (root-inheritance.ts).
  */
 import { Syscall } from '../sys/syscall-numbers';
-import { syscallName } from '../sys/inject';
+import { errnoName, syscallName } from '../sys/inject';
 import { AmberError } from '../errors';
 import { readMaps } from '../proc/maps';
+import { SIGTRAP } from '../sys/constants';
 import { isSyscallError } from '../sys/native';
-import { errnoName } from '../sys/inject';
 import * as ptrace from '../sys/ptrace';
 import { asRegister, asSigned, parseGpRegs, serializeGpRegs, type GpRegisterName, type GpRegs } from '../sys/regs';
-import { describeTask, ptraceFailure, waitForStop, type ThreadStop } from '../sys/thread-stop';
+import { waitForStopOrKill } from '../sys/stop-watchdog';
+import { describeTask, ptraceFailure, type ThreadStop } from '../sys/thread-stop';
 import type { Address, Pid, Tid } from '../sys/types';
 import { readTaskMemory } from '../sys/vm';
+import { SCRATCH_CODE } from './scratch-layout';
 
 const ARGUMENT_REGISTERS: readonly GpRegisterName[] = ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'];
 const SYSCALL_INSTRUCTION = Buffer.from([0x0f, 0x05]);
 /** Signals dropped while one syscall is injected before amber gives up. */
 const MAX_DROPPED_SIGNALS = 100;
+/** Where rip is at the SIGTRAP of the int3 that follows the `syscall` of the scratch code. */
+const TRAP_OFFSET = BigInt(SCRATCH_CODE.length);
+/** False from the moment a thread's SIGTRAP action may have changed until a new tree's root has reset every action. */
+let trapUsable = true;
+
+const syscallStop = (stop: ThreadStop): ThreadStop | null => (stop.kind === 'syscall' ? stop : null);
 
 /** The first `syscall` instruction of the task's vdso: code that exists in every fresh task. */
 export function vdsoSyscallSite(pid: Pid): Address {
@@ -35,6 +53,12 @@ export function vdsoSyscallSite(pid: Pid): Address {
 export class RemoteTask {
   /** A fork or clone event seen during the last injected syscall: the new task's pid. */
   private forked: Tid | null = null;
+  /** The registers at the end of the last injected syscall, which the next one starts from; null when not known. */
+  private lastRegs: GpRegs | null = null;
+  /** Whether the scratch code is at the site; null until looked at. */
+  private siteTraps: boolean | null = null;
+  /** The thread sits in the SIGTRAP stop that ended the last injected syscall (else in a syscall-exit stop or its first stop). */
+  private atTrap = false;
 
   /** `tid` must be traced by amber and sit in a ptrace stop. */
   constructor(
@@ -43,6 +67,11 @@ export class RemoteTask {
     private site: Address,
   ) {}
 
+  /** Says that no thread amber drives has an action for SIGTRAP but the default: the trap may be used again. */
+  static sigtrapActionsDefault(): void {
+    trapUsable = true;
+  }
+
   get name(): string {
     return describeTask(this.pid, this.tid);
   }
@@ -50,16 +79,13 @@ export class RemoteTask {
   /** Runs later syscalls from the `syscall` instruction at `site`. */
   useSite(site: Address): void {
     this.site = site;
+    this.siteTraps = null;
   }
 
   /** Runs syscall `nr` and returns its raw result (negative values are -errno). */
   syscall(nr: number, ...args: bigint[]): bigint {
-    const injected = this.injectedRegs(nr, args);
-    this.forked = null;
-    this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, injected));
-    this.resume(nr, 'entry');
-    this.resume(nr, 'exit');
-    return asSigned(parseGpRegs(this.step('PTRACE_GETREGSET', () => ptrace.getRegs(this.tid))).rax);
+    if (nr === Syscall.RtSigaction && args[0] === BigInt(SIGTRAP)) trapUsable = false;
+    return this.inject(nr, args, this.mayTrap());
   }
 
   /** Like `syscall`, but a failure is an AmberError naming the task, the syscall and `what` it was for. */
@@ -77,6 +103,9 @@ export class RemoteTask {
 
   /** Sets the thread's final registers; after a syscall they take effect at its exit, with no restart by the kernel. */
   setRegisters(regs: GpRegs): void {
+    // At a signal-delivery-stop the kernel's restart logic would still act on them.
+    if (this.atTrap) this.inject(Syscall.Getpid, [], false);
+    this.lastRegs = null;
     this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, serializeGpRegs(regs)));
   }
 
@@ -97,7 +126,7 @@ export class RemoteTask {
   }
 
   private injectedRegs(nr: number, args: readonly bigint[]): Buffer {
-    const regs = parseGpRegs(this.step('PTRACE_GETREGSET', () => ptrace.getRegs(this.tid)));
+    const regs = { ...(this.lastRegs ?? this.readRegs()) };
     regs.rip = this.site;
     regs.rax = BigInt(nr);
     regs.orig_rax = asRegister(-1n);
@@ -107,24 +136,63 @@ export class RemoteTask {
     return serializeGpRegs(regs);
   }
 
+  /** Whether the next syscall may run to the trap after the site's `syscall`. */
+  private mayTrap(): boolean {
+    if (!trapUsable) return false;
+    this.siteTraps ??= readTaskMemory(this.pid, [{ addr: this.site, len: SCRATCH_CODE.length }]).equals(SCRATCH_CODE);
+    if (!this.siteTraps) return false;
+    const mask = this.step('PTRACE_GETSIGMASK', () => ptrace.getSigmask(this.tid));
+    return ((mask >> BigInt(SIGTRAP - 1)) & 1n) === 0n;
+  }
+
+  private inject(nr: number, args: readonly bigint[], toTrap: boolean): bigint {
+    const injected = this.injectedRegs(nr, args);
+    this.forked = null;
+    this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, injected));
+    this.lastRegs = null;
+    this.atTrap = false;
+    let regs: GpRegs;
+    if (toTrap) {
+      const trapAddress = this.site + TRAP_OFFSET;
+      regs = this.resumeUntil('PTRACE_CONT', nr, 'the trap after', (stop) => {
+        if (stop.kind !== 'signal' || stop.signal !== SIGTRAP) return null;
+        const at = this.readRegs();
+        return at.rip === trapAddress ? at : null;
+      });
+    } else {
+      this.resumeUntil('PTRACE_SYSCALL', nr, 'the entry of', syscallStop);
+      this.resumeUntil('PTRACE_SYSCALL', nr, 'the exit of', syscallStop);
+      regs = this.readRegs();
+    }
+    this.lastRegs = regs;
+    this.atTrap = toTrap;
+    return asSigned(regs.rax);
+  }
+
+  private readRegs(): GpRegs {
+    return parseGpRegs(this.step('PTRACE_GETREGSET', () => ptrace.getRegs(this.tid)));
+  }
+
   /**
-   * Resumes to the syscall's entry or exit stop. Signals and group-stops on
-   * the way are dropped; a fork or clone event names the new task.
+   * Resumes the thread until `reached` makes something of a stop. Signals
+   * and group-stops on the way are dropped; a fork or clone event names the
+   * new task.
    */
-  private resume(nr: number, when: 'entry' | 'exit'): void {
+  private resumeUntil<T>(request: 'PTRACE_SYSCALL' | 'PTRACE_CONT', nr: number, where: string, reached: (stop: ThreadStop) => T | null): T {
     let dropped = 0;
     while (dropped <= MAX_DROPPED_SIGNALS) {
-      this.step('PTRACE_SYSCALL', () => ptrace.resumeToSyscall(this.tid, 0));
+      this.step(request, () => (request === 'PTRACE_CONT' ? ptrace.cont(this.tid, 0) : ptrace.resumeToSyscall(this.tid, 0)));
       const stop = this.nextStop();
-      if (stop.kind === 'syscall') return;
+      const result = reached(stop);
+      if (result !== null) return result;
       if (stop.kind === 'ptrace-event') this.forked = Number(this.step('PTRACE_GETEVENTMSG', () => ptrace.getEventMsg(this.tid))) as Tid;
       else dropped++;
     }
-    throw new AmberError(`${this.name}: kept receiving signals before the ${when} of injected ${syscallName(nr)}`);
+    throw new AmberError(`${this.name}: kept receiving signals before ${where} injected ${syscallName(nr)}`);
   }
 
   private nextStop(): ThreadStop {
-    const stop = waitForStop(this.pid, this.tid);
+    const stop = waitForStopOrKill(this.pid, this.tid);
     if (stop.kind === 'gone') throw new AmberError(`${this.name}: ${stop.how} during restore`);
     return stop;
   }

@@ -1,14 +1,16 @@
 /**
  * How restore uses a task's scratch page: its first bytes hold the one
- * `syscall` instruction every injected syscall runs; the rest is room for
- * syscall arguments, written from amber before each call.
+ * `syscall` instruction every injected syscall runs and an int3 right
+ * after it (see remote-task.ts); the rest is room for syscall arguments,
+ * written from amber before each call.
  */
 import { PAGE_SIZE } from '../sys/constants';
 import { chooseScratchAddress, type AddressRange, type ScratchPage } from '../sys/scratch';
 import type { Address } from '../sys/types';
 
-export const SYSCALL_INSTRUCTION = Buffer.from([0x0f, 0x05]);
-/** Where arguments start: past the instruction, 16-byte aligned. */
+/** The code every injected syscall runs: `syscall`, then `int3` (see remote-task.ts). */
+export const SCRATCH_CODE = Buffer.from([0x0f, 0x05, 0xcc]);
+/** Where arguments start: past the code, 16-byte aligned. */
 export const ARGUMENTS_OFFSET = 16;
 export const SCRATCH_SIZE = PAGE_SIZE;
 

@@ -62,15 +62,30 @@ function move(task: RestoringTask, step: Move, from: Address, to: Address): void
   task.main.check(`moving its ${step.what} to 0x${to.toString(16)}`, Syscall.Mremap, from, step.size, step.size, flags, to);
 }
 
+/** Puts the part now at `at` where the image has it, or unmaps it when the image has none. */
+function settle(task: RestoringTask, step: Move, at: Address): void {
+  if (step.to === null) task.main.check(`unmapping its ${step.what}`, Syscall.Munmap, at, step.size);
+  else if (step.to !== at) move(task, step, at, step.to);
+}
+
+/** Whether some part's image address overlaps where a part is now (but its own place already). */
+function targetsOverlapParts(moves: readonly Move[]): boolean {
+  return moves.some(({ from, size, to }) => to !== null && to !== from && moves.some((part) => to < part.from + part.size && part.from < to + size));
+}
+
 /**
- * Moves vdso and vvar to their image addresses. They first go to one free
- * stretch out of the way, so that no part lands on another not yet moved.
+ * Moves vdso and vvar to their image addresses: straight there when no
+ * image address overlaps a live part, else first to one free stretch out
+ * of the way, so that no part lands on another not yet moved.
  */
 export function placeSpecialMappings(task: RestoringTask, image: readonly ImageVma[]): void {
   const live = liveSpecialMappings(readMaps(task.main.pid));
   const moves = plannedMoves(task, live, image);
+  if (!targetsOverlapParts(moves)) {
+    for (const step of moves) settle(task, step, step.from);
+    return;
+  }
   const pages = Number(moves.reduce((sum, step) => sum + step.size, 0n) / 4096n);
-  if (pages === 0) return;
   let parking = freeStretch(readMaps(task.main.pid), image, pages);
   const parked = moves.map((step) => {
     move(task, step, step.from, parking);
@@ -78,8 +93,5 @@ export function placeSpecialMappings(task: RestoringTask, image: readonly ImageV
     parking += step.size;
     return { step, at };
   });
-  for (const { step, at } of parked) {
-    if (step.to === null) task.main.check(`unmapping its ${step.what}`, Syscall.Munmap, at, step.size);
-    else move(task, step, at, step.to);
-  }
+  for (const { step, at } of parked) settle(task, step, at);
 }

@@ -36,7 +36,8 @@ import { waitpid } from '../sys/wait';
 import type { RestoreContext, RestoringTask } from './context';
 import { ipcCloneFlags } from './ipc';
 import { RemoteTask, vdsoSyscallSite } from './remote-task';
-import { SCRATCH_SIZE, SYSCALL_INSTRUCTION, writeArguments } from './scratch-layout';
+import { dropAmberState } from './root-inheritance';
+import { SCRATCH_CODE, SCRATCH_SIZE, writeArguments } from './scratch-layout';
 import { checkShellTerminals, takeControllingTerminal } from './terminals';
 import { sharingFlags } from './shared-objects';
 
@@ -106,7 +107,7 @@ function createRoot(context: RestoreContext, root: Task): RestoringTask {
   const where = `mapping its scratch page at 0x${context.scratchAddress.toString(16)}`;
   main.check(where, Syscall.Mmap, context.scratchAddress, BigInt(SCRATCH_SIZE), BigInt(PROT_ALL), BigInt(flags), -1n, 0n);
   const scratch = new ScratchPage(pid, context.scratchAddress, SCRATCH_SIZE);
-  scratch.write(SYSCALL_INSTRUCTION);
+  scratch.write(SCRATCH_CODE);
   main.useSite(context.scratchAddress);
   const channelFd = Number(context.taskChannel);
   const channel = BigInt(channelFd);
@@ -184,6 +185,7 @@ export function createTree(context: RestoreContext, shellJob: boolean): Restorin
   const byPid = new Map<Pid, RestoringTask>();
   const [root, ...others] = context.checkpoint.tasks;
   const rootTask = createRoot(context, root);
+  dropAmberState(rootTask);
   leadSessionOrGroup(rootTask, true, shellJob);
   takeControllingTerminal(context.checkpoint, rootTask);
   byPid.set(root.pid, rootTask);
