@@ -73,6 +73,7 @@ export enum Syscall {
   GetRobustList = 274,
   Dup3 = 292,
   InotifyInit1 = 294,
+  Pwritev = 296,
   RtTgsigqueueinfo = 297,
   FanotifyInit = 300,
   FanotifyMark = 301,
