@@ -28,6 +28,7 @@ import { timerfds } from './fds/timerfd';
 import { terminals } from './fds/tty';
 import { unixSockets } from './fds/unix-socket';
 import { describeUnsupported } from './fds/unsupported';
+import type { DumpOptions } from './options';
 
 /** Every kind of fd amber dumps; a new kind is one more module here. */
 const FD_KINDS: readonly FdKind[] = [pipes, fifos, eventfds, timerfds, signalfds, epolls, inotifies, fanotifies, unixSockets, memfds, terminals, controllingTerminals, regularFiles];
@@ -82,8 +83,8 @@ export function dumpFdTable(pid: Pid, tableId: number, files: FileSet, fileLocks
   return { id: tableId, fds: openFds(pid).map((fd) => dumpFd(pid, fd, files, fileLocks)) };
 }
 
-/** Once every fd table is dumped: socket queues are read (with the files in flight on them), then each kind refuses what only the whole dump shows. */
-export function checkDumpedFiles(files: FileSet): void {
+/** Once every fd table is dumped: socket queues are read (with the files in flight on them), then each kind completes or refuses what only the whole dump shows. */
+export function checkDumpedFiles(files: FileSet, options: DumpOptions): void {
   dumpQueuedMessages(files, (fd) => describeFd(subjectOf(asPid(process.pid), fd, files).subject).id);
-  for (const kind of FD_KINDS) kind.checkComplete?.(files);
+  for (const kind of FD_KINDS) kind.checkComplete?.(files, options);
 }

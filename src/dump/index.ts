@@ -65,7 +65,7 @@ function describeTree(
     log.debug(() => `task ${frozen.pid}: ${threads.length} threads, ${memory.vmas.length} mappings`);
     return { ...place, threads, process: processState, ids: taskIds, fs: dumpFs(frozen.pid, files), memory, pageMap: undefined };
   });
-  checkDumpedFiles(files);
+  checkDumpedFiles(files, options);
   log.info(() => `${files.files.size} open file descriptions, told apart with ${files.kcmpCalls} kcmp calls`);
   const pagesWritten = dumpAllPages(tasks, mappings, options, writtenPages, stats);
   const sharedMemory = dumpSharedMemory(files, tasks, options.imagesDir, writtenPages);

@@ -14,6 +14,11 @@ export interface DumpOptions {
   shellJob: boolean;
   /** --file-locks: dump the file locks the tree holds (else a held lock is refused, as CRIU does). */
   fileLocks?: boolean;
+  /**
+   * --ext-unix-sk: dump a datagram unix socket connected to a named socket
+   * outside the tree, to be connected to that name again on restore (else it is refused, as CRIU does).
+   */
+  externalUnixSockets?: boolean;
   /** --manage-cgroups: 'ignore' records no cgroups (default: record them). */
   manageCgroups?: CgroupMode;
   /** --pidfile: where to write the root pid. */

@@ -109,6 +109,9 @@ export interface UnixSocket extends OwnedFile {
   filePermissions: { mode: number; uid: number; gid: number } | undefined;
 }
 
+/** UnixSocket.criuFlags USK_EXTERN: the entry stands for a socket outside the checkpoint that a socket in it is connected to. */
+export const EXTERNAL_UNIX_SOCKET = 1;
+
 export type SocketShutdown = 'NONE' | 'READ' | 'WRITE' | 'BOTH';
 
 /** The socket options every socket has (SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO...); the ones of other protocols stay unmodeled. */

@@ -8,6 +8,10 @@ import { close } from '../sys/fd';
 import { encodeNetlinkMessage, netlinkRequest } from '../sys/netlink';
 import { bind, sockaddrNetlink, socket } from '../sys/socket';
 
+/** The TCP-style states sock_diag gives connected and listening unix sockets. */
+export const TCP_ESTABLISHED = 1;
+export const TCP_LISTEN = 10;
+
 export interface UnixSocketFacts {
   inode: number;
   /** SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET. */
@@ -18,6 +22,11 @@ export interface UnixSocketFacts {
   name: Buffer;
   /** The inode of the socket file a path name made, when there is one. */
   fileInode: number | undefined;
+  /**
+   * The peer's inode; also undefined when the peer has none: a connection
+   * its listener has not accepted yet, or a peer closed since (the kernel
+   * keeps pointing at the released socket, whose inode reads as 0).
+   */
   peer: number | undefined;
   /** Sockets connected to a listener and not yet accepted. */
   pending: number[];

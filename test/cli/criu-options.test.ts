@@ -7,8 +7,8 @@ import { AmberError } from '../../src/errors';
 const refusal = (pattern: RegExp) => (e: unknown): boolean => e instanceof AmberError && pattern.test(e.message);
 
 test("criu's own dump command line", () => {
-  const line = parseDumpCommandLine(['-t', '42', '-D', '/srv/imgs', '-o', 'dump.log', '-v4', '--shell-job', '-R', '--timeout', '5', '--pidfile', 'p', '-l']);
-  assert.deepEqual(line.options, { pid: 42, imagesDir: '/srv/imgs', leaveRunning: true, shellJob: true, fileLocks: true, pidfile: '/srv/imgs/p' });
+  const line = parseDumpCommandLine(['-t', '42', '-D', '/srv/imgs', '-o', 'dump.log', '-v4', '--shell-job', '-R', '--timeout', '5', '--pidfile', 'p', '-x', '-l']);
+  assert.deepEqual(line.options, { pid: 42, imagesDir: '/srv/imgs', leaveRunning: true, shellJob: true, fileLocks: true, externalUnixSockets: true, pidfile: '/srv/imgs/p' });
   assert.deepEqual(line.log, { file: '/srv/imgs/dump.log', verbosity: 4, format: 'text' });
   assert.equal(line.workDir, '/srv/imgs');
   assert.equal(line.timeoutSeconds, 5);
@@ -69,7 +69,7 @@ test('unknown options and missing values are named', () => {
 test("an option of the other command is refused, one of criu's later features says why", () => {
   assert.throws(() => parseRestoreCommandLine(['-t', '5']), refusal(/'-t' is for 'amber dump' only/));
   assert.throws(() => parseDumpCommandLine(['1', '--restore-detached']), refusal(/is for 'amber restore' only/));
-  const later = [['--tcp-established'], ['--page-server'], ['--lazy-pages'], ['--manage-cgroups=full'], ['--ghost-limit=1M'], ['--external', 'veth[x]'], ['-x'], ['--tls']];
+  const later = [['--tcp-established'], ['--page-server'], ['--lazy-pages'], ['--manage-cgroups=full'], ['--ghost-limit=1M'], ['--external', 'veth[x]'], ['--ext-unix-sk=12'], ['--tls']];
   for (const args of later) assert.throws(() => parseDumpCommandLine(['1', ...args]), refusal(/is not supported by amber yet: \S/), args[0]);
   // --no-X asks for what amber does anyway.
   assert.equal(parseDumpCommandLine(['1', '--no-tcp-established', '--no-file-locks']).options.pid, 1);

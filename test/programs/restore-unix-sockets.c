@@ -1,10 +1,12 @@
 /*
  * Unix sockets for dump -> kill -> restore, with data queued on each:
  *   - stream, seqpacket and datagram socketpairs, data both ways;
- *   - a listener bound in DIR, a client connected to it and the accepted end;
+ *   - a listener bound in DIR, a client connected to it and the accepted end,
+ *     and another accepted end whose client wrote, then was closed;
  *   - a datagram server bound to an abstract name, and a client bound in DIR
  *     connected to it one way;
  *   - a stream pair whose one end wrote, then shut down its writing side;
+ *   - a stream pair whose one end wrote, then was closed;
  *   - one end of the stream pair shared with a child, which writes through
  *     it once the check starts.
  * On the check signal it reads everything back and checks names and states.
@@ -78,9 +80,10 @@ int main(int argc, char **argv) {
   snprintf(abstract_name, sizeof abstract_name, "amber-test-%d", getpid());
   signal(SIGPIPE, SIG_IGN);
 
-  int stream[2], seqpacket[2], dgram[2], closing[2];
+  int stream[2], seqpacket[2], dgram[2], closing[2], orphan[2];
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, stream) || socketpair(AF_UNIX, SOCK_SEQPACKET, 0, seqpacket) ||
-      socketpair(AF_UNIX, SOCK_DGRAM, 0, dgram) || socketpair(AF_UNIX, SOCK_STREAM, 0, closing))
+      socketpair(AF_UNIX, SOCK_DGRAM, 0, dgram) || socketpair(AF_UNIX, SOCK_STREAM, 0, closing) ||
+      socketpair(AF_UNIX, SOCK_STREAM, 0, orphan))
     test_fail("socketpair");
   send_text(stream[0], "stream: first to second\n");
   send_text(stream[1], "stream: second to first\n");
@@ -91,6 +94,8 @@ int main(int argc, char **argv) {
   send_text(dgram[1], "datagram back");
   send_text(closing[0], "last words");
   if (shutdown(closing[0], SHUT_WR) != 0) test_fail("shutdown");
+  send_text(orphan[0], "before the close");
+  close(orphan[0]);
 
   int listener = bound_socket(SOCK_STREAM, listen_path, 0);
   if (listen(listener, 8) != 0) test_fail("listen");
@@ -100,6 +105,12 @@ int main(int argc, char **argv) {
   if (accepted < 0) test_fail("accept");
   send_text(client, "hello server");
   send_text(accepted, "hello client");
+  int gone = socket(AF_UNIX, SOCK_STREAM, 0);
+  connect_to(gone, listen_path, 0);
+  int left = accept(listener, NULL, NULL);
+  if (left < 0) test_fail("accept");
+  send_text(gone, "goodbye server");
+  close(gone);
 
   int server = bound_socket(SOCK_DGRAM, abstract_name, 1);
   int talker = bound_socket(SOCK_DGRAM, client_path, 0);
@@ -135,11 +146,17 @@ int main(int argc, char **argv) {
   char byte;
   if (recv(closing[1], &byte, 1, MSG_DONTWAIT) != 0) test_fail("no end of file after shutdown");
   if (send(closing[0], "x", 1, MSG_DONTWAIT) != -1 || errno != EPIPE) test_fail("the shut down end can still write");
+  expect_text(orphan[1], "before the close", "before the peer closed");
+  if (recv(orphan[1], &byte, 1, MSG_DONTWAIT) != 0) test_fail("no end of file after the peer closed");
+  if (send(orphan[1], "x", 1, MSG_DONTWAIT) != -1 || errno != EPIPE) test_fail("the end whose peer closed can still write");
 
   expect_text(accepted, "hello server", "accepted end");
   expect_text(client, "hello client", "client end");
   if (strcmp(name_of(accepted, 0), listen_path) != 0) test_fail("accepted end is named %s", name_of(accepted, 0));
   if (strcmp(name_of(client, 1), listen_path) != 0) test_fail("client's peer is %s", name_of(client, 1));
+  expect_text(left, "goodbye server", "accepted end whose client closed");
+  if (recv(left, &byte, 1, MSG_DONTWAIT) != 0) test_fail("no end of file after the client closed");
+  if (strcmp(name_of(left, 0), listen_path) != 0) test_fail("accepted end whose client closed is named %s", name_of(left, 0));
   int another = socket(AF_UNIX, SOCK_STREAM, 0);
   connect_to(another, listen_path, 0);
   if (accept(listener, NULL, NULL) < 0) test_fail("listener no longer accepts");

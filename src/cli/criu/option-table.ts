@@ -74,6 +74,12 @@ function cgroupRoot(value: string | undefined): CgroupRoot {
   return { controller: colon < 0 ? undefined : given.slice(0, colon), path: root.replace(/(.)\/+$/, '$1') };
 }
 
+/** --ext-unix-sk takes every outside peer; CRIU's list of chosen socket inodes is refused. */
+function withoutInodes(value: string | undefined): true {
+  if (value !== undefined) throw new AmberError(`option '--ext-unix-sk=${value}' is not supported by amber yet: give --ext-unix-sk without inodes`);
+  return true;
+}
+
 function refused(long: string, reason: string, shape: Partial<OptionBase> = {}): RefusedOption {
   return { long, arity: 'flag', commands: BOTH, ...shape, refused: reason };
 }
@@ -160,7 +166,11 @@ export const criuOptions: readonly CriuOption[] = [
   refused('tcp-established', 'established TCP connections are not checkpointed yet', { negatable: true }),
   refused('tcp-close', 'TCP connections are not checkpointed yet', { negatable: true }),
   refused('skip-in-flight', 'TCP connections are not checkpointed yet', { negatable: true }),
-  refused('ext-unix-sk', 'unix sockets connected outside the tree are not supported yet', { short: 'x', arity: 'optional', valueName: 'INODE' }),
+  {
+    long: 'ext-unix-sk', short: 'x', arity: 'optional', valueName: 'INODE', commands: BOTH,
+    help: 'dump datagram unix sockets connected to a named socket outside the tree; restore connects them to that name again',
+    apply: (s, v) => (s.externalUnixSockets = withoutInodes(v)),
+  },
   refused('link-remap', 'open files whose name is gone are not remapped yet', { negatable: true }),
   refused('ghost-limit', 'deleted open files are not saved yet', { arity: 'value', valueName: 'SIZE' }),
   refused('evasive-devices', 'device files must be where they were', { negatable: true }),

@@ -14,6 +14,8 @@ export interface CriuSettings {
   shellJob: boolean;
   /** -l/--file-locks. */
   fileLocks: boolean;
+  /** -x/--ext-unix-sk. */
+  externalUnixSockets: boolean;
   pidfile?: string;
   /** --timeout: seconds allowed for freezing the tree. */
   timeoutSeconds?: number;
@@ -29,5 +31,5 @@ export interface CriuSettings {
 export type CriuCommand = 'dump' | 'restore';
 
 export function defaultSettings(): CriuSettings {
-  return { leaveRunning: false, detached: false, shellJob: false, fileLocks: false, displayStats: false, logArgs: [] };
+  return { leaveRunning: false, detached: false, shellJob: false, fileLocks: false, externalUnixSockets: false, displayStats: false, logArgs: [] };
 }

@@ -4,6 +4,7 @@ import type { FileId } from '../../model';
 import type { Fdinfo } from '../../proc/fdinfo';
 import type { Fd, Pid } from '../../sys/types';
 import type { FileSet } from '../file-set';
+import type { DumpOptions } from '../options';
 
 export interface FdSubject {
   pid: Pid;
@@ -26,8 +27,8 @@ export interface FdKind {
   matches(subject: FdSubject): boolean;
   /** Adds the description, with id `id`, and whatever it shares, to `subject.files`. */
   dump(subject: FdSubject, id: FileId): void;
-  /** Once every fd table is dumped: refuses what only the whole dump shows (a peer outside the tree). */
-  checkComplete?(files: FileSet): void;
+  /** Once every fd table is dumped: completes or refuses, as `options` say, what only the whole dump shows (a peer outside the tree). */
+  checkComplete?(files: FileSet, options: DumpOptions): void;
 }
 
 /** /proc/PID/fd/N, which opens (or stats) what the fd points at. */

@@ -2,25 +2,26 @@
  * Unix sockets: type, state, name, peer, options and shutdown state from
  * sock_diag and the socket itself (through a copy of the fd); the messages
  * queued on them are read once every fd table is dumped (see
- * ./queued-messages.ts). Both ends of a connection must be in the dump; a
- * listener with connections not yet accepted, a name relative to the
- * binder's directory and a socket file deleted since are refused for now.
+ * ./queued-messages.ts). Both ends of a connection must be in the dump,
+ * but for a datagram socket connected outside (./unix-outside-peer.ts); a
+ * connection whose peer was closed has no other end. A listener with
+ * connections not yet accepted, a name relative to the binder's directory
+ * and a socket file deleted since are refused for now.
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
 import type { FileId, SocketShutdown, UnixSocket } from '../../model';
 import { otherProtocolOptions, readSocketOptions } from '../../net/socket-options';
-import { listUnixSockets, type UnixSocketFacts } from '../../net/unix-diag';
+import { listUnixSockets, TCP_LISTEN, type UnixSocketFacts } from '../../net/unix-diag';
 import { isAbstractName, socketFilePath } from '../../net/unix-name';
-import { SOCK_DGRAM } from '../../sys/constants';
 import { close } from '../../sys/fd';
 import { copyFdFromProcess } from '../../sys/pidfd';
 import { NO_OWNER, toOpenFlags, type FileSet } from '../file-set';
+import type { DumpOptions } from '../options';
 import type { FdKind, FdSubject } from './kind';
 import { readQueueLater } from './queued-messages';
+import { dumpOutsidePeer } from './unix-outside-peer';
 
-const TCP_ESTABLISHED = 1;
-const TCP_LISTEN = 10;
 const SHUTDOWN_NAMES: readonly SocketShutdown[] = ['NONE', 'READ', 'WRITE', 'BOTH'];
 
 const socketInode = (link: string): number | undefined => {
@@ -30,8 +31,10 @@ const socketInode = (link: string): number | undefined => {
 
 /** Every unix socket of the namespace, asked once per dump. */
 const table = (files: FileSet): Map<number, UnixSocketFacts> => files.once('unix sockets', listUnixSockets);
-/** Which fd stands for each dumped socket, by inode, for messages. */
-const dumpedAt = (files: FileSet): Map<number, string> => files.once('dumped unix sockets', () => new Map<number, string>());
+/** The sockets connected to a listener that has not accepted them yet. */
+const notAccepted = (files: FileSet): Set<number> => files.once('unix sockets not accepted', () => new Set([...table(files).values()].flatMap((facts) => facts.pending)));
+/** Each dumped socket by inode, with the fd that stands for it in messages. */
+const dumpedAt = (files: FileSet): Map<number, { facts: UnixSocketFacts; where: string }> => files.once('dumped unix sockets', () => new Map());
 
 /** The socket file's owner and mode (CRIU's file_perms), checking that the name still leads to this socket. */
 function socketFile(facts: UnixSocketFacts, where: string): { mode: number; uid: number; gid: number } | undefined {
@@ -81,9 +84,7 @@ export const unixSockets: FdKind = {
     const where = `task ${subject.pid} fd ${subject.fd}`;
     const facts = table(subject.files).get(socketInode(subject.link) ?? -1);
     if (facts === undefined) throw new AmberError(`${where}: the unix socket vanished while being dumped`);
-    // A connection not yet accepted has no inode of its own, so sock_diag names no peer for the socket that made it.
-    // (A datagram socket counts as established whether or not it has a peer.)
-    if (facts.type !== SOCK_DGRAM && facts.state === TCP_ESTABLISHED && facts.peer === undefined) {
+    if (notAccepted(subject.files).has(facts.inode)) {
       throw new AmberError(`${where}: unix socket connected to a connection its listener has not accepted yet, which amber does not dump yet`);
     }
     if (facts.state === TCP_LISTEN && (facts.pending.length > 0 || facts.receiveQueue > 0)) {
@@ -91,15 +92,13 @@ export const unixSockets: FdKind = {
     }
     subject.files.add(describe(subject, id, facts, where));
     if (facts.state !== TCP_LISTEN) readQueueLater(subject.files, { socket: id, pid: subject.pid, fd: subject.fd, type: facts.type, queuedBytes: facts.receiveQueue, where });
-    dumpedAt(subject.files).set(facts.inode, where);
+    dumpedAt(subject.files).set(facts.inode, { facts, where });
   },
-  checkComplete(files: FileSet): void {
+  checkComplete(files: FileSet, options: DumpOptions): void {
     const dumped = dumpedAt(files);
-    for (const [inode, where] of dumped) {
-      const peer = table(files).get(inode)?.peer;
-      if (peer !== undefined && !dumped.has(peer)) {
-        throw new AmberError(`${where}: unix socket connected to socket:[${peer}] outside the dumped tree (--ext-unix-sk is not supported yet)`);
-      }
+    for (const { facts, where } of dumped.values()) {
+      const peer = facts.peer;
+      if (peer !== undefined && !dumped.has(peer)) dumpOutsidePeer(files, facts, peer, table(files).get(peer), where, options.externalUnixSockets === true);
     }
   },
 };

@@ -3,18 +3,23 @@
  * together: an accepted connection by connecting to its listener and
  * accepting (so the accepted end carries the listener's name, as it did),
  * any other pair with socketpair(2); names are bound, listeners listen, a
- * datagram socket connected one way connects to its peer's name. Then the
- * messages each socket had queued are sent to it by its peer (or, for an
- * unconnected datagram socket, from a socket of amber's to its name), with
- * the files in flight (SCM_RIGHTS, see ./in-flight.ts) and credentials
- * that went with them, and shutdown states are set again.
+ * datagram socket connected one way connects to its peer's name (also to
+ * a socket outside the checkpoint, which must exist by then). A connection
+ * whose peer was closed is one end of a pair whose other end is closed
+ * once it has sent the data. The messages each socket had queued are sent
+ * to it by its peer (or, for a datagram socket without a peer of the
+ * checkpoint, from a socket of amber's to its name), with the files in
+ * flight (SCM_RIGHTS, see ./in-flight.ts) and credentials that went with
+ * them, and shutdown states are set again.
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
-import { findFile, queuedPackets, type FileId, type QueuedPacket, type UnixSocket } from '../../model';
+import { fdsUsing, findFile, queuedPackets, type FileId, type QueuedPacket, type UnixSocket } from '../../model';
+import { EXTERNAL_UNIX_SOCKET } from '../../model/files';
 import { applySocketOptions } from '../../net/socket-options';
+import { TCP_ESTABLISHED, TCP_LISTEN } from '../../net/unix-diag';
 import { isAbstractName, printableName, socketFilePath } from '../../net/unix-name';
-import { AF_UNIX, SOCK_CLOEXEC } from '../../sys/constants';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM } from '../../sys/constants';
 import { isSyscallError } from '../../sys/native';
 import { close } from '../../sys/fd';
 import { accept4, bind, connect, listen, sendmsg, shutdown, sockaddrUnix, socket as openSocket, socketpair } from '../../sys/socket';
@@ -24,11 +29,11 @@ import type { OpenedFile } from './kinds';
 import type { OpenContext } from './open-context';
 import { setStatusFlags } from './regular';
 
-const TCP_LISTEN = 10;
 const SHUTDOWN_HOW = { READ: 0, WRITE: 1, BOTH: 2 } as const;
 
 const isNamed = (socket: UnixSocket): boolean => socket.name.length > 0;
 const isPath = (socket: UnixSocket): boolean => isNamed(socket) && !isAbstractName(socket.name);
+const isOutside = (socket: UnixSocket): boolean => (socket.criuFlags & EXTERNAL_UNIX_SOCKET) !== 0;
 const describe = (socket: UnixSocket): string => `unix socket ${socket.inode}${isNamed(socket) ? ` (${printableName(socket.name)})` : ''}`;
 
 function failure(socket: UnixSocket, what: string, e: unknown): AmberError {
@@ -78,7 +83,7 @@ function newSocket(socket: UnixSocket): Fd {
 /** The listener whose name an accepted socket carries, if `socket` is one. */
 function listenerNamed(made: Made, socket: UnixSocket): UnixSocket | undefined {
   if (!isNamed(socket)) return undefined;
-  return [...made.byInode.values()].find((other) => other.state === TCP_LISTEN && other !== socket && other.name.equals(socket.name));
+  return [...made.byInode.values()].find((other) => other.state === TCP_LISTEN && !isOutside(other) && other !== socket && other.name.equals(socket.name));
 }
 
 /** amber's fd of a file in `receiver`'s queue; a socket is made now if it was not (it may be `receiver` itself, made already). */
@@ -107,31 +112,51 @@ function refill(context: OpenContext, receiver: UnixSocket, sender: Fd, address?
   for (const packet of queuedPackets(context.checkpoint, receiver.id)) sendPacket(context, receiver, packet, sender, address);
 }
 
+/** Sends `receiver`, bound to its name, the messages it had queued from `sender`, or from a socket of amber's. */
+function refillByName(context: OpenContext, receiver: UnixSocket, sender?: Fd): void {
+  if (queuedPackets(context.checkpoint, receiver.id).length === 0) return;
+  if (!isNamed(receiver)) throw new AmberError(`${describe(receiver)}: has unread data but no name to send it to`);
+  const from = sender ?? newSocket(receiver);
+  try {
+    refill(context, receiver, from, sockaddrUnix(receiver.name));
+  } finally {
+    if (sender === undefined) close(from);
+  }
+}
+
 function restoreShutdown(socket: UnixSocket, fd: Fd): void {
   if (socket.shutdown === undefined || socket.shutdown === 'NONE') return;
   shutdown(fd, SHUTDOWN_HOW[socket.shutdown]);
 }
 
-function makePair(context: OpenContext, made: Made, socket: UnixSocket, peer: UnixSocket): void {
-  const listener = listenerNamed(made, socket) ?? listenerNamed(made, peer);
-  let ends: [Fd, Fd];
-  if (listener !== undefined) {
-    const [accepted, client] = listener.name.equals(socket.name) ? [socket, peer] : [peer, socket];
-    const listening = ensure(context, listener);
-    const connecting = newSocket(client);
-    bindName(connecting, client);
-    try {
-      connect(connecting, sockaddrUnix(listener.name));
-    } catch (e) {
-      throw failure(client, `cannot connect to ${describe(listener)} again`, e);
-    }
-    const acceptedFd = accept4(listening, SOCK_CLOEXEC);
-    ends = accepted === socket ? [acceptedFd, connecting] : [connecting, acceptedFd];
-  } else {
-    ends = socketpair(AF_UNIX, socket.socketType | SOCK_CLOEXEC);
+/**
+ * The two ends of a connection, for `socket` and its `peer` (none when it
+ * was closed): one accepted from the listener whose name it carries, else a socketpair.
+ */
+function connectedEnds(context: OpenContext, made: Made, socket: UnixSocket, peer: UnixSocket | undefined): [Fd, Fd] {
+  const listener = listenerNamed(made, socket) ?? (peer === undefined ? undefined : listenerNamed(made, peer));
+  if (listener === undefined) {
+    const ends = socketpair(AF_UNIX, socket.socketType | SOCK_CLOEXEC);
     bindName(ends[0], socket);
-    bindName(ends[1], peer);
+    if (peer !== undefined) bindName(ends[1], peer);
+    return ends;
   }
+  const socketAccepted = listener.name.equals(socket.name);
+  const client = socketAccepted ? peer : socket;
+  const listening = ensure(context, listener);
+  const connecting = newSocket(socket);
+  if (client !== undefined) bindName(connecting, client);
+  try {
+    connect(connecting, sockaddrUnix(listener.name));
+  } catch (e) {
+    throw failure(client ?? socket, `cannot connect to ${describe(listener)} again`, e);
+  }
+  const acceptedFd = accept4(listening, SOCK_CLOEXEC);
+  return socketAccepted ? [acceptedFd, connecting] : [connecting, acceptedFd];
+}
+
+function makePair(context: OpenContext, made: Made, socket: UnixSocket, peer: UnixSocket): void {
+  const ends = connectedEnds(context, made, socket, peer);
   register(context, socket, ends[0]);
   register(context, peer, ends[1]);
   refill(context, socket, ends[1]);
@@ -140,34 +165,51 @@ function makePair(context: OpenContext, made: Made, socket: UnixSocket, peer: Un
   restoreShutdown(peer, ends[1]);
 }
 
-/** A socket with no peer, or a datagram socket connected one way to a bound peer. */
+/** A stream socket whose peer was closed: its other end sends the unread data and is closed, which shuts it down both ways as before. */
+function makeWithClosedPeer(context: OpenContext, made: Made, socket: UnixSocket): void {
+  const [fd, other] = connectedEnds(context, made, socket, undefined);
+  register(context, socket, fd);
+  try {
+    refill(context, socket, other);
+  } finally {
+    close(other);
+  }
+}
+
+/** Connects a datagram socket to the name of a socket outside the checkpoint; an error names a task's fd for it. */
+function connectOutside(context: OpenContext, socket: UnixSocket, fd: Fd, outside: UnixSocket): void {
+  try {
+    connect(fd, sockaddrUnix(outside.name));
+  } catch (e) {
+    const user = fdsUsing(context.checkpoint, socket.id)[0];
+    const who = user === undefined ? describe(socket) : `task ${user.pid} fd ${user.fd}`;
+    throw new AmberError(`${who}: cannot connect its unix socket to ${printableName(outside.name)} outside the checkpoint again: ${isSyscallError(e) ? e.code : String(e)}`);
+  }
+}
+
+/** A socket with no peer, or a datagram socket connected one way to a bound peer, in the checkpoint or outside. */
 function makeSingle(context: OpenContext, socket: UnixSocket, peer: UnixSocket | undefined): void {
   const fd = newSocket(socket);
   bindName(fd, socket);
   if (socket.state === TCP_LISTEN) listen(fd, socket.backlog);
   register(context, socket, fd);
-  if (peer !== undefined) {
+  if (peer !== undefined && !isOutside(peer)) {
     const peerFd = ensure(context, peer);
     try {
       connect(fd, sockaddrUnix(peer.name));
     } catch (e) {
       throw failure(socket, `cannot connect to ${describe(peer)} again`, e);
     }
-    if (queuedPackets(context.checkpoint, socket.id).length > 0) {
-      if (!isNamed(socket)) throw new AmberError(`${describe(socket)}: has unread data but no name to send it to`);
-      refill(context, socket, peerFd, sockaddrUnix(socket.name));
-    }
-  } else if (queuedPackets(context.checkpoint, socket.id).length > 0) {
-    if (!isNamed(socket)) throw new AmberError(`${describe(socket)}: has unread data but no name to send it to`);
-    const sender = newSocket(socket);
-    try {
-      refill(context, socket, sender, sockaddrUnix(socket.name));
-    } finally {
-      close(sender);
-    }
+    refillByName(context, socket, peerFd);
+  } else {
+    // Once connected, a datagram socket takes datagrams from its peer only (connect(2)), so its queue comes first.
+    refillByName(context, socket);
+    if (peer !== undefined) connectOutside(context, socket, fd, peer);
   }
   restoreShutdown(socket, fd);
 }
+
+const hasClosedPeer = (socket: UnixSocket): boolean => socket.socketType !== SOCK_DGRAM && socket.state === TCP_ESTABLISHED && socket.peerInode === undefined;
 
 /** The socket of `socket.inode`, made (with its peer) if this restore has not made it yet. */
 function ensure(context: OpenContext, socket: UnixSocket): Fd {
@@ -177,6 +219,7 @@ function ensure(context: OpenContext, socket: UnixSocket): Fd {
   const peer = socket.peerInode === undefined ? undefined : made.byInode.get(socket.peerInode);
   if (socket.peerInode !== undefined && peer === undefined) throw new AmberError(`${describe(socket)}: its peer socket:[${socket.peerInode}] is not in the checkpoint`);
   if (peer !== undefined && peer.peerInode === socket.inode) makePair(context, made, socket, peer);
+  else if (hasClosedPeer(socket)) makeWithClosedPeer(context, made, socket);
   else makeSingle(context, socket, peer);
   return made.fds.get(socket.inode)!;
 }

@@ -1,10 +1,8 @@
 /** Sockets: a unix socket's peer is in the checkpoint (or marked external), queued messages belong to a socket. */
+import { EXTERNAL_UNIX_SOCKET } from '../../../model/files';
 import { FILES, SK_QUEUES } from '../../../model/image-names';
 import { fileEntryIndex, fileType, type CheckContext } from '../context';
 import { error, warning, type Finding } from '../findings';
-
-/** CRIU's mark (unix_sk_entry.uflags) of a socket whose peer was left out of the dump on purpose. */
-const EXTERNAL_PEER = 1;
 
 const SOCKET_TYPES = new Set(['UNIXSK', 'INETSK', 'PACKETSK', 'NETLINKSK']);
 
@@ -14,7 +12,7 @@ function checkUnixPeers(context: CheckContext): Finding[] {
   return sockets.flatMap((socket) => {
     if (socket.peerInode === undefined || inodes.has(socket.peerInode)) return [];
     const place = { entry: fileEntryIndex(context, socket.id), field: 'usk.peer' };
-    if ((socket.criuFlags & EXTERNAL_PEER) !== 0) {
+    if ((socket.criuFlags & EXTERNAL_UNIX_SOCKET) !== 0) {
       return [warning(FILES, `unix socket ${socket.id} is connected to ${socket.peerInode} outside the checkpoint: restore needs --ext-unix-sk`, place)];
     }
     return [error(FILES, `unix socket ${socket.id} is connected to ${socket.peerInode}, which no socket of the checkpoint is`, place)];
