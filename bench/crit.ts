@@ -54,7 +54,7 @@ function decodeAll(files: readonly string[]): number {
   let entries = 0;
   for (const file of files) {
     const text: Buffer[] = [];
-    entries += writeCritJson(fs.readFileSync(file), path.basename(file), { pretty: false }, (chunk) => text.push(Buffer.from(chunk)));
+    entries += writeCritJson(fs.readFileSync(file), path.basename(file), { pretty: false }, (chunk) => text.push(chunk));
   }
   return entries;
 }

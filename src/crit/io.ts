@@ -7,7 +7,8 @@ export const STDIN_NAME = '<stdin>';
 /** What a command writes: text, bytes, or bytes in pieces. */
 export type Output = string | Buffer | readonly Buffer[];
 
-function cannot(verb: string, file: string, e: unknown): AmberError {
+/** The one-line error for a file amber cannot read or write. */
+export function cannot(verb: string, file: string, e: unknown): AmberError {
   return new AmberError(`${file}: cannot ${verb}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
 }
 

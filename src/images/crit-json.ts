@@ -3,8 +3,9 @@ import { entryLayout, hasPayloads, imageStartIn, readRecords } from './framing/i
 import { decodeImage, type DecodedImage } from './image';
 import { TextSink, type ChunkSink } from './json/ascii-out';
 import { JsonOut, layout, writeMessage, writePlain } from './json/render';
-import { FALL_BACK, wireRenderer } from './json/wire-render';
+import { FALL_BACK, wireRenderer, type WireRender } from './json/wire-render';
 import type { ImageKind } from './magic';
+import type { MessageType } from './schema/registry';
 import { WireError, WireReader } from './wire/reader';
 
 /** How deep entries sit in the text: inside the top object's "entries" list. */
@@ -13,6 +14,8 @@ const ENTRY_DEPTH = 2;
 export interface CritJsonOptions {
   /** Indented, with crit's field display rules (hex, flags, devices). */
   pretty: boolean;
+  /** The sink is done with each chunk of text when it returns (it writes it out, say): one buffer then serves for all. */
+  reuseChunks?: boolean;
 }
 
 /** Writes `{"magic": ..., "entries": [`; `openEntry` then goes before each entry, `closeImage` after the last. */
@@ -61,16 +64,20 @@ export function toCritJson(image: DecodedImage, options: CritJsonOptions): strin
  * and byte offset of bad input.
  */
 export function writeCritJson(bytes: Buffer, fileName: string, options: CritJsonOptions, sink: ChunkSink): number {
-  const out = new JsonOut(options.pretty, sink);
+  const out = new JsonOut(options.pretty, sink, options.reuseChunks);
   const start = imageStartIn(fileName, bytes);
   if (hasPayloads(start.kind)) return writeDecodedImage(out, decodeImage(bytes, fileName));
   openImage(out, start.kind);
   let entries = 0;
+  const reader = new WireReader(bytes, 0, 0);
+  let last: { type: MessageType; render: WireRender } | undefined;
   readRecords(fileName, bytes, start, (type, messageStart, messageEnd) => {
     openEntry(out, entries++);
     const mark = out.position;
+    if (last?.type !== type) last = { type, render: wireRenderer(type, out.pretty, false, ENTRY_DEPTH) };
     try {
-      wireRenderer(type, out.pretty, false, ENTRY_DEPTH)(new WireReader(bytes, messageStart, messageEnd), out);
+      reader.moveTo(messageStart, messageEnd);
+      last.render(reader, out);
     } catch (e) {
       if (e !== FALL_BACK && !(e instanceof WireError)) throw e;
       // The object decoder handles every wire form, and names the problem in a damaged one.

@@ -1,28 +1,15 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { AmberError } from '../../errors';
-import { writeCritJson } from '../../images/crit-json';
-import { readInput, writeOutput } from '../io';
+import { decodeFile } from './decode-file';
 import { optionalString, subcommand } from '../subcommand';
-
-const NEWLINE = Buffer.from('\n');
-
-/** Decodes one image; like crit, a final newline only when writing to stdout. */
-async function decodeFile(file: string | undefined, out: string | undefined, pretty: boolean): Promise<void> {
-  const input = await readInput(file);
-  const pieces: Buffer[] = [];
-  writeCritJson(input.bytes, input.name, { pretty }, (chunk) => pieces.push(Buffer.from(chunk)));
-  if (out === undefined) pieces.push(NEWLINE);
-  await writeOutput(out, pieces);
-}
 
 /** Decodes every image of a checkpoint directory into `outDir`, as NAME.json: one process for them all. */
 async function decodeDirectory(dir: string, outDir: string | undefined, pretty: boolean): Promise<void> {
   if (outDir === undefined) throw new AmberError(`crit decode: ${dir} is a directory: give -o DIR for the JSON files`);
   const { classifyFileName } = await import('../../model/image-names');
+  const { decodeImagesInParallel } = await import('./decode-directory');
   fs.mkdirSync(outDir, { recursive: true });
-  const images = fs.readdirSync(dir).filter((name) => classifyFileName(name) === 'image');
-  for (const name of images.sort()) await decodeFile(path.join(dir, name), path.join(outDir, `${name}.json`), pretty);
+  await decodeImagesInParallel(dir, fs.readdirSync(dir).filter((name) => classifyFileName(name) === 'image'), outDir, pretty);
 }
 
 function isDirectory(file: string | undefined): file is string {

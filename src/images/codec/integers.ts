@@ -2,19 +2,18 @@
 
 export type Integer = number | bigint;
 
-const TWO_32 = 2 ** 32;
-
 /** A bigint as a number when that is exact. */
 export function narrow(value: bigint): Integer {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
 
+// `| 0` and `>>> 0` take a number modulo 2^32 (ECMAScript ToInt32, ToUint32): exact for safe integers.
 export function toInt32(raw: Integer): number {
-  return typeof raw === 'number' ? (raw % TWO_32) | 0 : Number(BigInt.asIntN(32, raw));
+  return typeof raw === 'number' ? raw | 0 : Number(BigInt.asIntN(32, raw));
 }
 
 export function toUint32(raw: Integer): number {
-  return typeof raw === 'number' ? raw % TWO_32 : Number(BigInt.asUintN(32, raw));
+  return typeof raw === 'number' ? raw >>> 0 : Number(BigInt.asUintN(32, raw));
 }
 
 /** A raw unsigned 64-bit value read as two's complement. */

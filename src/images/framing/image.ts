@@ -119,10 +119,11 @@ export type RecordSink = (type: MessageType, start: number, end: number) => void
 export function readRecords(fileName: string, whole: Buffer, { kind, entriesStart }: ImageStart, record: RecordSink): void {
   if (hasPayloads(kind)) throw new Error(`${kind.name} entries carry payloads: read them with readImage`);
   const cursor: Cursor = { offset: entriesStart };
+  let bodyType: MessageType | undefined;
   for (let index = 0; ; index++) {
     const start = cursor.offset;
     try {
-      const { type } = entryLayout(kind, index);
+      const type = index === 0 ? entryLayout(kind, 0).type : (bodyType ??= entryLayout(kind, 1).type);
       const end = recordIn(whole, cursor, type);
       if (end === undefined) return;
       record(type, start + 4, end);

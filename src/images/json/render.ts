@@ -17,8 +17,9 @@ export class JsonOut extends AsciiOut {
   constructor(
     readonly pretty: boolean,
     sink: ChunkSink,
+    reuseChunks = false,
   ) {
-    super(sink);
+    super(sink, reuseChunks);
   }
 }
 

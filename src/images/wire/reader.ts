@@ -22,6 +22,8 @@ const TWO_32 = 2 ** 32;
 /** How deep messages may nest in one another (protobuf's own default limit). */
 const MAX_DEPTH = 100;
 
+const MAX_VARINT_BYTES = 10;
+
 /** Reads protobuf wire primitives from `buf[pos..end)`. */
 export class WireReader {
   private depth = 0;
@@ -31,6 +33,13 @@ export class WireReader {
     public pos: number,
     public end: number,
   ) {}
+
+  /** Starts reading another message, at `buf[pos..end)`. */
+  moveTo(pos: number, end: number): void {
+    this.pos = pos;
+    this.end = end;
+    this.depth = 0;
+  }
 
   /** Enters a nested message ending at `end`; returns the end to restore with `leave`. */
   enter(end: number): number {
@@ -49,16 +58,28 @@ export class WireReader {
   varint(): number | bigint {
     const buf = this.buf;
     const start = this.pos;
+    const last = Math.min(this.end, start + MAX_VARINT_BYTES);
+    let pos = start;
+    // The first four bytes' 28 bits add up in a small integer; only longer values need floating point.
     let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new WireError('varint runs past the end of the message', start);
-      const byte = buf[this.pos++];
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value <= Number.MAX_SAFE_INTEGER ? value : this.bigVarint(start);
-      scale *= 128;
+    for (let shift = 0; shift < 28 && pos < last; shift += 7) {
+      const byte = buf[pos++];
+      value |= (byte & 0x7f) << shift;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value;
+      }
     }
-    throw new WireError('varint longer than 10 bytes', start);
+    for (let scale = 2 ** 28; pos < last; scale *= 128) {
+      const byte = buf[pos++];
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value <= Number.MAX_SAFE_INTEGER ? value : this.bigVarint(start);
+      }
+    }
+    if (pos - start === MAX_VARINT_BYTES) throw new WireError(`varint longer than ${MAX_VARINT_BYTES} bytes`, start);
+    throw new WireError('varint runs past the end of the message', start);
   }
 
   private bigVarint(start: number): bigint {
@@ -73,7 +94,7 @@ export class WireReader {
     const buf = this.buf;
     if (this.pos < this.end && buf[this.pos] < 0x80) return buf[this.pos++];
     const value = this.varint();
-    return typeof value === 'number' ? value % TWO_32 : Number(BigInt.asUintN(32, value));
+    return typeof value === 'number' ? value >>> 0 : Number(BigInt.asUintN(32, value));
   }
 
   fixed32(): number {
