@@ -6,8 +6,8 @@
  * (pages/written-by-task.ts): one copy, straight from its memory into the
  * file. Otherwise, and for whatever it left, amber copies them through one
  * buffer (pages/buffer-copy.ts): process_vm_readv, then write. For 1 GiB of
- * random memory into tmpfs on two busy shared cores the task wrote in
- * 0.39 to 0.63 s, amber's two copies took 0.67 to 1.1 s. Reading straight
+ * random memory into tmpfs on a quiet machine the task wrote in 0.25 s,
+ * amber's two copies took about 0.4 s. Reading straight
  * into a shared mapping of the file was slower still (a page fault per
  * 4 KiB of the file, MAP_POPULATE did not help), and so was writing one
  * buffer asynchronously while reading into a second.

@@ -61,13 +61,16 @@ function classify(status: NonNullable<ReturnType<typeof waitpid>>['status']): Th
   }
 }
 
+/** The longest sleep between two polls: a stop is seen at most this late (a dump waits for dozens of long injected writes). */
+const MAX_POLL_IDLE_MS = 0.5;
+
 /**
  * Waits for the next stop of a traced thread. Polls (WNOHANG) so that a
  * thread that never stops becomes an error instead of a hang.
  */
 export function waitForStop(pid: Pid, tid: Tid, timeoutMs = STOP_TIMEOUT_MS): ThreadStop {
   const deadline = Date.now() + timeoutMs;
-  for (let idle = 0.02; ; idle = Math.min(idle * 2, 5)) {
+  for (let idle = 0.02; ; idle = Math.min(idle * 2, MAX_POLL_IDLE_MS)) {
     let result;
     try {
       result = waitpid(tid, __WALL | WNOHANG);

@@ -28,7 +28,7 @@ import type { AddressRange, ScratchPage } from '../../sys/scratch';
 import { Syscall } from '../../sys/syscall-numbers';
 import type { Fd, Pid } from '../../sys/types';
 import type { MemoryRange } from '../../sys/vm';
-import { batchesOf, piecesWithin, totalBytes } from './batches';
+import { piecesWithin, RangeCursor, totalBytes } from './batches';
 import { copyThroughBuffer } from './buffer-copy';
 import { reasonAgainstTaskWrite } from './task-may-write';
 
@@ -36,8 +36,18 @@ const log = logger('dump');
 const AT_FDCWD = -100n;
 const O_WRONLY = 1;
 const IOVEC_SIZE = 16;
-/** Bytes per pwritev: at a slow disk's 10 MB/s still well within the 10 s amber waits for an injected syscall to stop. */
-const MAX_CALL_BYTES = 32 << 20;
+/** Bytes of the first pwritev: at a slow disk's 10 MB/s still well within the 10 s amber waits for an injected syscall to stop. */
+const FIRST_CALL_BYTES = 32 << 20;
+/** Each later call is sized to take about this long at the speed of the one before: fewer, longer calls on fast storage. */
+const CALL_TARGET_MS = 1000;
+const MAX_CALL_BYTES = 1 << 30;
+
+/** The size of the next call, in whole pages, from how fast the last one wrote. */
+function nextCallBytes(bytes: number, ms: number): number {
+  const wanted = ms > 0 ? (bytes / ms) * CALL_TARGET_MS : MAX_CALL_BYTES;
+  const pages = Math.floor(Math.min(Math.max(wanted, FIRST_CALL_BYTES), MAX_CALL_BYTES) / PAGE_SIZE);
+  return pages * PAGE_SIZE;
+}
 
 function lowestFreeFd(pid: Pid): number {
   const used = new Set(fs.readdirSync(`/proc/${pid}/fd`).map(Number));
@@ -59,14 +69,19 @@ function iovecs(ranges: readonly MemoryRange[]): Buffer {
 /** pwritev calls from file offset 0 until done or one falls short; returns the bytes written in whole pages. */
 function writeRanges(session: InjectionSession, scratch: ScratchPage, fd: bigint, ranges: readonly MemoryRange[], onBytes: (bytes: number) => void): number {
   let written = 0;
-  for (const batch of batchesOf(ranges, MAX_CALL_BYTES, Math.floor(scratch.size / IOVEC_SIZE))) {
-    const result = session.syscall(Syscall.Pwritev, fd, scratch.write(iovecs(batch)), BigInt(batch.length), BigInt(written), 0n);
+  let callBytes = FIRST_CALL_BYTES;
+  const cursor = new RangeCursor(ranges);
+  while (!cursor.finished) {
+    const batch = cursor.next(callBytes, Math.floor(scratch.size / IOVEC_SIZE));
     const bytes = totalBytes(batch);
+    const started = performance.now();
+    const result = session.syscall(Syscall.Pwritev, fd, scratch.write(iovecs(batch)), BigInt(batch.length), BigInt(written), 0n);
     if (result !== BigInt(bytes)) {
       log.debug(() => `task ${session.pid}: pwritev of ${bytes} bytes returned ${result}; amber copies the rest`);
       // A part page is written again by amber.
       return written + (result > 0n ? Number(result) - (Number(result) % PAGE_SIZE) : 0);
     }
+    callBytes = nextCallBytes(bytes, performance.now() - started);
     written += bytes;
     onBytes(bytes);
   }
