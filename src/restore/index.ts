@@ -31,6 +31,7 @@ import type { RestoreOptions, RestoreResult } from './options';
 import { releasePtyPairs } from './pty-pairs';
 import { finalRegisters, restoreFpu } from './registers';
 import { freeStretch } from './scratch-layout';
+import { checkIdsBelowPidMax } from './pid-range';
 import { checkSharedObjects, SharedObjectRestorers } from './shared-objects';
 import { releaseSharedMemory, sharedMemoryFor } from './shmem';
 import { releaseSignals } from './signals';
@@ -128,6 +129,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
   const started = performance.now();
   const imagesDir = path.resolve(checkpoint.rawImages.directory);
   if (checkpoint.tasks.length === 0) throw new AmberError(`${imagesDir}: the checkpoint has no tasks`);
+  checkIdsBelowPidMax(checkpoint);
   checkBuildIds(checkpoint);
   const cgroups = new CgroupPlacement(checkpoint, options.manageCgroups ?? 'soft', options.cgroupRoots ?? []);
   const [channel, taskChannel] = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC);

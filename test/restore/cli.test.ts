@@ -49,3 +49,12 @@ test('amber restore into a pid in use fails with one line on stderr', async () =
     assert.match(run.stderr.trim(), new RegExp(`^[^\\n]*task ${process.pid}: cannot take pid ${process.pid}: it is in use$`));
   });
 });
+
+test('amber restore of a pid not below pid_max fails with one line naming the limit', async () => {
+  const pidMax = Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+  await withCheckpointOnDisk(exitingCheckpoint(pidMax, 3), (dir) => {
+    const run = spawnSync(process.execPath, [AMBER, 'restore', dir], { encoding: 'utf8', timeout: 10_000 });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr.trim(), new RegExp(`^[^\\n]*task ${pidMax}: cannot take pid ${pidMax}: it is not below this host's pid_max \\(${pidMax};[^\\n]*$`));
+  });
+});

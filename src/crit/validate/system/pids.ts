@@ -1,12 +1,9 @@
 /** Restore gives every task and thread its old id, so none may be in use here, and each must fit under pid_max. */
 import * as fs from 'node:fs';
 import { PSTREE } from '../../../model/image-names';
+import { readPidMax } from '../../../proc/sysctl';
 import type { CheckContext } from '../context';
 import { error, type Finding } from '../findings';
-
-function pidMax(): number {
-  return Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim());
-}
 
 /** What runs as `id` now, or undefined when the id is free. */
 function holder(id: number): string | undefined {
@@ -18,7 +15,7 @@ function holder(id: number): string | undefined {
 }
 
 export function checkIdsAreFree(context: CheckContext): Finding[] {
-  const limit = pidMax();
+  const limit = readPidMax();
   return context.checkpoint.tasks.flatMap((task, entry) =>
     task.threads.flatMap((thread) => {
       const id = thread.tid === 0 ? task.pid : thread.tid;
