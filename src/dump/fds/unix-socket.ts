@@ -4,9 +4,13 @@
  * queued on them are read once every fd table is dumped (see
  * ./queued-messages.ts). Both ends of a connection must be in the dump,
  * but for a datagram socket connected outside (./unix-outside-peer.ts); a
- * connection whose peer was closed has no other end. A listener with
- * connections not yet accepted, a name relative to the binder's directory
- * and a socket file deleted since are refused for now.
+ * connection whose peer was closed has no other end. A connection its
+ * listener has not accepted yet is written, as CRIU writes it, as a socket
+ * connected to the listener, and is connected to it again on restore; so
+ * every connecting socket must be in the dump and have written nothing yet,
+ * since what waits in the unaccepted end cannot be read without accept(2).
+ * A name relative to the binder's directory and a socket file deleted since
+ * are refused for now.
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
@@ -31,8 +35,9 @@ const socketInode = (link: string): number | undefined => {
 
 /** Every unix socket of the namespace, asked once per dump. */
 const table = (files: FileSet): Map<number, UnixSocketFacts> => files.once('unix sockets', listUnixSockets);
-/** The sockets connected to a listener that has not accepted them yet. */
-const notAccepted = (files: FileSet): Set<number> => files.once('unix sockets not accepted', () => new Set([...table(files).values()].flatMap((facts) => facts.pending)));
+/** The listener of each socket whose connection it has not accepted yet, by the connecting socket's inode. */
+const pendingAt = (files: FileSet): Map<number, UnixSocketFacts> =>
+  files.once('unix sockets not accepted', () => new Map([...table(files).values()].flatMap((listener) => listener.pending.map((inode) => [inode, listener] as const))));
 /** Each dumped socket by inode, with the fd that stands for it in messages. */
 const dumpedAt = (files: FileSet): Map<number, { facts: UnixSocketFacts; where: string }> => files.once('dumped unix sockets', () => new Map());
 
@@ -74,6 +79,29 @@ function describe(subject: FdSubject, id: FileId, facts: UnixSocketFacts, where:
   }
 }
 
+/**
+ * A socket whose connection is still in its listener's queue has no peer
+ * for sock_diag (the unaccepted end has no inode yet); it is recorded as
+ * connected to the listener itself.
+ */
+function connectingFacts(files: FileSet, facts: UnixSocketFacts, where: string): UnixSocketFacts {
+  const listener = pendingAt(files).get(facts.inode);
+  if (listener === undefined) return facts;
+  // What the socket sent and nobody read is charged to it (unix_outq_len, the diag's write queue).
+  if (facts.sendQueue > 0) {
+    throw new AmberError(`${where}: unix socket wrote data into its connection to socket:[${listener.inode}], which has not accepted it yet; it cannot be read back without accepting the connection`);
+  }
+  return { ...facts, peer: listener.inode };
+}
+
+/** Every connection a dumped listener has not accepted yet must come from a socket of the dump, to be made again. */
+function checkPendingConnections(listener: UnixSocketFacts, where: string, dumped: ReadonlyMap<number, unknown>): void {
+  for (const inode of listener.pending) {
+    if (inode === 0) throw new AmberError(`${where}: listening unix socket has a connection not yet accepted whose connecting socket was closed, so what it sent cannot be known`);
+    if (!dumped.has(inode)) throw new AmberError(`${where}: listening unix socket has a connection not yet accepted from socket:[${inode}] outside the dumped tree`);
+  }
+}
+
 export const unixSockets: FdKind = {
   type: 'UNIXSK',
   matches: (subject) => {
@@ -82,14 +110,9 @@ export const unixSockets: FdKind = {
   },
   dump(subject: FdSubject, id: FileId): void {
     const where = `task ${subject.pid} fd ${subject.fd}`;
-    const facts = table(subject.files).get(socketInode(subject.link) ?? -1);
-    if (facts === undefined) throw new AmberError(`${where}: the unix socket vanished while being dumped`);
-    if (notAccepted(subject.files).has(facts.inode)) {
-      throw new AmberError(`${where}: unix socket connected to a connection its listener has not accepted yet, which amber does not dump yet`);
-    }
-    if (facts.state === TCP_LISTEN && (facts.pending.length > 0 || facts.receiveQueue > 0)) {
-      throw new AmberError(`${where}: listening unix socket has ${Math.max(facts.pending.length, facts.receiveQueue)} connections not yet accepted, which amber does not dump yet`);
-    }
+    const found = table(subject.files).get(socketInode(subject.link) ?? -1);
+    if (found === undefined) throw new AmberError(`${where}: the unix socket vanished while being dumped`);
+    const facts = connectingFacts(subject.files, found, where);
     subject.files.add(describe(subject, id, facts, where));
     if (facts.state !== TCP_LISTEN) readQueueLater(subject.files, { socket: id, pid: subject.pid, fd: subject.fd, type: facts.type, queuedBytes: facts.receiveQueue, where });
     dumpedAt(subject.files).set(facts.inode, { facts, where });
@@ -97,6 +120,7 @@ export const unixSockets: FdKind = {
   checkComplete(files: FileSet, options: DumpOptions): void {
     const dumped = dumpedAt(files);
     for (const { facts, where } of dumped.values()) {
+      checkPendingConnections(facts, where, dumped);
       const peer = facts.peer;
       if (peer !== undefined && !dumped.has(peer)) dumpOutsidePeer(files, facts, peer, table(files).get(peer), where, options.externalUnixSockets === true);
     }

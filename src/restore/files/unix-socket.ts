@@ -2,7 +2,10 @@
  * Unix sockets, made by amber. Both ends of a connection are made
  * together: an accepted connection by connecting to its listener and
  * accepting (so the accepted end carries the listener's name, as it did),
- * any other pair with socketpair(2); names are bound, listeners listen, a
+ * any other pair with socketpair(2); names are bound, listeners listen and
+ * get their accepted connections first, then, in checkpoint order, the
+ * connections that wait to be accepted (sockets recorded as connected to
+ * the listener itself, as CRIU records them); a
  * datagram socket connected one way connects to its peer's name (also to
  * a socket outside the checkpoint, which must exist by then). A connection
  * whose peer was closed is one end of a pair whose other end is closed
@@ -19,7 +22,7 @@ import { EXTERNAL_UNIX_SOCKET } from '../../model/files';
 import { applySocketOptions } from '../../net/socket-options';
 import { TCP_ESTABLISHED, TCP_LISTEN } from '../../net/unix-diag';
 import { isAbstractName, printableName, socketFilePath } from '../../net/unix-name';
-import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM } from '../../sys/constants';
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK } from '../../sys/constants';
 import { isSyscallError } from '../../sys/native';
 import { close } from '../../sys/fd';
 import { accept4, bind, connect, listen, sendmsg, shutdown, sockaddrUnix, socket as openSocket, socketpair } from '../../sys/socket';
@@ -176,6 +179,37 @@ function makeWithClosedPeer(context: OpenContext, made: Made, socket: UnixSocket
   }
 }
 
+/** A stream or seqpacket socket recorded as connected to a listener: its connection waits to be accepted. */
+const waitsOn = (socket: UnixSocket, listener: UnixSocket): boolean =>
+  listener.state === TCP_LISTEN && socket.socketType !== SOCK_DGRAM && socket.state === TCP_ESTABLISHED && socket.peerInode === listener.inode;
+
+/** Connects `client` to `listener`, which keeps the connection queued; non-blocking, so a full backlog fails instead of waiting. */
+function connectWaiting(context: OpenContext, client: UnixSocket, listener: UnixSocket): void {
+  const fd = openSocket(AF_UNIX, client.socketType | SOCK_CLOEXEC | SOCK_NONBLOCK);
+  bindName(fd, client);
+  try {
+    connect(fd, sockaddrUnix(listener.name));
+  } catch (e) {
+    close(fd);
+    throw failure(client, `cannot queue its connection to ${describe(listener)} again`, e);
+  }
+  register(context, client, fd);
+  restoreShutdown(client, fd);
+}
+
+/**
+ * A listener's connections pass through its queue in order: the accepted
+ * ones first, each accepted at once, then the ones still waiting, which
+ * stay queued for the task to accept.
+ */
+function makeConnections(context: OpenContext, made: Made, listener: UnixSocket): void {
+  const sockets = [...made.byInode.values()];
+  for (const socket of sockets) {
+    if (socket !== listener && socket.state === TCP_ESTABLISHED && listenerNamed(made, socket) === listener) ensure(context, socket);
+  }
+  for (const socket of sockets) if (waitsOn(socket, listener)) connectWaiting(context, socket, listener);
+}
+
 /** Connects a datagram socket to the name of a socket outside the checkpoint; an error names a task's fd for it. */
 function connectOutside(context: OpenContext, socket: UnixSocket, fd: Fd, outside: UnixSocket): void {
   try {
@@ -193,6 +227,7 @@ function makeSingle(context: OpenContext, socket: UnixSocket, peer: UnixSocket |
   bindName(fd, socket);
   if (socket.state === TCP_LISTEN) listen(fd, socket.backlog);
   register(context, socket, fd);
+  if (socket.state === TCP_LISTEN) makeConnections(context, madeIn(context), socket);
   if (peer !== undefined && !isOutside(peer)) {
     const peerFd = ensure(context, peer);
     try {
@@ -218,6 +253,12 @@ function ensure(context: OpenContext, socket: UnixSocket): Fd {
   if (known !== undefined) return known;
   const peer = socket.peerInode === undefined ? undefined : made.byInode.get(socket.peerInode);
   if (socket.peerInode !== undefined && peer === undefined) throw new AmberError(`${describe(socket)}: its peer socket:[${socket.peerInode}] is not in the checkpoint`);
+  if (peer !== undefined && waitsOn(socket, peer)) {
+    ensure(context, peer);
+    const queued = made.fds.get(socket.inode);
+    if (queued === undefined) throw new AmberError(`${describe(socket)}: its listener ${describe(peer)} was made without it`);
+    return queued;
+  }
   if (peer !== undefined && peer.peerInode === socket.inode) makePair(context, made, socket, peer);
   else if (hasClosedPeer(socket)) makeWithClosedPeer(context, made, socket);
   else makeSingle(context, socket, peer);
