@@ -63,6 +63,11 @@ function classify(status: NonNullable<ReturnType<typeof waitpid>>['status']): Th
 
 /** The longest sleep between two polls: a stop is seen at most this late (a dump waits for dozens of long injected writes). */
 const MAX_POLL_IDLE_MS = 0.5;
+/**
+ * How long to poll without sleeping first: most injected syscalls stop
+ * again within a few microseconds, far less than the shortest sleep takes.
+ */
+const SPIN_MS = 0.1;
 
 /**
  * Waits for the next stop of a traced thread. Polls (WNOHANG) so that a
@@ -70,6 +75,7 @@ const MAX_POLL_IDLE_MS = 0.5;
  */
 export function waitForStop(pid: Pid, tid: Tid, timeoutMs = STOP_TIMEOUT_MS): ThreadStop {
   const deadline = Date.now() + timeoutMs;
+  const spinUntil = performance.now() + SPIN_MS;
   for (let idle = 0.02; ; idle = Math.min(idle * 2, MAX_POLL_IDLE_MS)) {
     let result;
     try {
@@ -80,6 +86,10 @@ export function waitForStop(pid: Pid, tid: Tid, timeoutMs = STOP_TIMEOUT_MS): Th
     }
     if (result !== null) return classify(result.status);
     if (Date.now() > deadline) throw new AmberError(`${describeTask(pid, tid)}: did not stop within ${timeoutMs} ms`);
+    if (performance.now() < spinUntil) {
+      idle = 0.01;
+      continue;
+    }
     pause(idle);
   }
 }
