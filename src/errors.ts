@@ -24,3 +24,8 @@ export function describeError(e: unknown): string {
   }
   return String(e);
 }
+
+/** What a failed file-system call says in a one-line error: its errno name ("ENOENT"), else its message. */
+export function fsErrorName(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+}

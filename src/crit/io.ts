@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { AmberError } from '../errors';
+import { AmberError, fsErrorName } from '../errors';
 
 /** Where an input came from, for error messages. */
 export const STDIN_NAME = '<stdin>';
@@ -9,7 +9,7 @@ export type Output = string | Buffer | readonly Buffer[];
 
 /** The one-line error for a file amber cannot read or write. */
 export function cannot(verb: string, file: string, e: unknown): AmberError {
-  return new AmberError(`${file}: cannot ${verb}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  return new AmberError(`${file}: cannot ${verb}: ${fsErrorName(e)}`);
 }
 
 /** The bytes of `file`, or of stdin when no file is given. */

@@ -4,7 +4,7 @@
  * described by the module of their kind; a kind no module takes is refused.
  */
 import * as fs from 'node:fs';
-import { AmberError } from '../errors';
+import { AmberError, fsErrorName } from '../errors';
 import { FD_FLAG_BITS, type FdEntry, type FdTable, type FileId } from '../model';
 import { flags } from '../model/codecs';
 import { readFdinfo } from '../proc/fdinfo';
@@ -51,7 +51,7 @@ function subjectOf(pid: Pid, fd: Fd, files: FileSet): { subject: FdSubject; clos
     return { subject, closeOnExec: (info.flags & O_CLOEXEC) !== 0 };
   } catch (e) {
     if (e instanceof AmberError) throw e;
-    throw new AmberError(`${where}: cannot inspect it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new AmberError(`${where}: cannot inspect it: ${fsErrorName(e)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /** Reading a checkpoint directory image by image, with errors that name the file and entry. */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { AmberError } from '../errors';
+import { AmberError, fsErrorName } from '../errors';
 import { readImageFile, type DecodedImage } from '../images';
 import { FieldError, type Entry } from './fields';
 import { classifyFileName } from './image-names';
@@ -22,7 +22,7 @@ export class ImageDirectory {
     try {
       names = (await fsp.readdir(directory)).sort();
     } catch (e) {
-      throw new AmberError(`${directory}: cannot read the checkpoint directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new AmberError(`${directory}: cannot read the checkpoint directory: ${fsErrorName(e)}`);
     }
     const images = names.filter((name) => classifyFileName(name) === 'image');
     return new ImageDirectory(directory, images, names.filter((name) => classifyFileName(name) === 'raw'));

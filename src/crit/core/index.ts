@@ -1,7 +1,7 @@
 /** Core files from a checkpoint: one ELF core per process, which gdb loads like a core the kernel wrote. */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { AmberError } from '../../errors';
+import { AmberError, fsErrorName } from '../../errors';
 import { readCheckpoint, type Pid } from '../../model';
 import { writeCore } from './write-core';
 
@@ -22,7 +22,7 @@ export async function writeCores(directory: string, outDirectory: string, onSkip
   try {
     await fsp.mkdir(outDirectory, { recursive: true });
   } catch (e) {
-    throw new AmberError(`${outDirectory}: cannot create the output directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new AmberError(`${outDirectory}: cannot create the output directory: ${fsErrorName(e)}`);
   }
   const written: WrittenCore[] = [];
   for (const task of checkpoint.tasks) {

@@ -1,6 +1,6 @@
 /** One task's core file: ELF header, program headers, notes, then the segments' bytes at page-aligned offsets. */
 import * as fsp from 'node:fs/promises';
-import { AmberError } from '../../errors';
+import { AmberError, fsErrorName } from '../../errors';
 import { PAGE_SIZE } from '../../images';
 import type { Checkpoint, Memory, PageMap, Task } from '../../model';
 import { writeSegment } from './contents';
@@ -45,7 +45,7 @@ export async function writeCore(checkpoint: Checkpoint, task: Task, memory: Memo
   try {
     out = await fsp.open(file, 'w');
   } catch (e) {
-    throw new AmberError(`${file}: cannot create: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new AmberError(`${file}: cannot create: ${fsErrorName(e)}`);
   }
   try {
     await out.write(head, 0, head.length, 0);

@@ -1,7 +1,7 @@
 /** The first pass: which files the directory holds, and whether every image in it decodes. */
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { AmberError, describeError } from '../../errors';
+import { AmberError, describeError, fsErrorName } from '../../errors';
 import { iterateImageEntries, type DecodedImage, type ImageKind, type Message } from '../../images';
 import { classifyFileName, INVENTORY } from '../../model/image-names';
 import { error, warning, type Finding } from './findings';
@@ -23,7 +23,7 @@ async function listDirectory(directory: string): Promise<string[]> {
   try {
     return (await fsp.readdir(directory)).sort();
   } catch (e) {
-    throw new AmberError(`${directory}: cannot read the checkpoint directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new AmberError(`${directory}: cannot read the checkpoint directory: ${fsErrorName(e)}`);
   }
 }
 

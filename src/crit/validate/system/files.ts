@@ -5,6 +5,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildIdChange } from '../../../elf/build-id';
+import { fsErrorName } from '../../../errors';
 import type { RegularFile } from '../../../model';
 import { FILES } from '../../../model/image-names';
 import { fileEntryIndex, type CheckContext } from '../context';
@@ -18,7 +19,7 @@ async function checkFile(context: CheckContext, file: RegularFile): Promise<Find
   try {
     found = await fsp.stat(file.path);
   } catch (e) {
-    return [error(FILES, `${file.path} cannot be opened here: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { entry, field: 'reg.name' })];
+    return [error(FILES, `${file.path} cannot be opened here: ${fsErrorName(e)}`, { entry, field: 'reg.name' })];
   }
   const findings: Finding[] = [];
   if (file.mode !== undefined && found.mode !== file.mode) {
