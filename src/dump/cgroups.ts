@@ -3,13 +3,16 @@
  * sets are numbered from 1 in the order met, the dumper's own first
  * (inventory root_cg_set), as CRIU numbers them. cgroup.img lists every set
  * but the dumper's, each hierarchy they use, and per hierarchy the
- * directories from the tasks' cgroups down with their owners and modes.
- * Control-file values (CRIU's cgroup properties) are not recorded.
+ * directories from the tasks' cgroups down with their owners and modes and
+ * the values of their control files (CRIU's cgroup properties; see
+ * ../proc/cgroup-properties.ts). A hierarchy's root belongs to the host:
+ * its files are not recorded.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DecodedImage } from '../images';
-import { CGROUP_IMAGE, cgroupImage, topCgroups, type CgroupDirectory, type CgroupHierarchy, type CgroupPermissions } from '../model/cgroups';
+import { CGROUP_IMAGE, cgroupImage, topCgroups, type CgroupDirectory, type CgroupHierarchy, type CgroupPermissions, type CgroupProperty } from '../model/cgroups';
+import { readProperty, recordedFiles } from '../proc/cgroup-properties';
 import { CgroupMounts, controllersOf, isNamedHierarchy, readCgroups, type CgroupMembership, type Hierarchy } from '../proc/cgroups';
 import { asPid, type Pid, type Tid } from '../sys/types';
 
@@ -17,9 +20,14 @@ const ROOT = '/';
 
 const parentOf = (cgroup: string): string => cgroup.slice(0, cgroup.lastIndexOf('/')) || ROOT;
 
-function permissionsOf(directory: string | undefined): CgroupPermissions | undefined {
-  const stat = directory === undefined ? undefined : fs.statSync(directory, { throwIfNoEntry: false });
+function permissionsOf(file: string | undefined): CgroupPermissions | undefined {
+  const stat = file === undefined ? undefined : fs.statSync(file, { throwIfNoEntry: false });
   return stat === undefined ? undefined : { mode: stat.mode, uid: stat.uid, gid: stat.gid };
+}
+
+function propertiesOf(hierarchy: Hierarchy, cgroup: string, directory: string | undefined): CgroupProperty[] {
+  if (cgroup === ROOT || directory === undefined) return [];
+  return recordedFiles(hierarchy, directory).map((name) => ({ name, value: readProperty(directory, name), permissions: permissionsOf(path.join(directory, name)) }));
 }
 
 /** The cgroups below `cgroup`, found in its directory `directory`. */
@@ -58,10 +66,12 @@ class HierarchyDirectories {
 
   private directory(cgroup: string, name: string): CgroupDirectory {
     const children = [...this.recorded].filter((other) => other !== cgroup && parentOf(other) === cgroup).sort();
+    const directory = this.directoryOf(cgroup);
     return {
       name,
       children: children.map((child) => this.directory(child, path.posix.basename(child))),
-      permissions: permissionsOf(this.directoryOf(cgroup)),
+      properties: propertiesOf(this.hierarchy, cgroup, directory),
+      permissions: permissionsOf(directory),
     };
   }
 
@@ -69,6 +79,14 @@ class HierarchyDirectories {
   directories(): CgroupDirectory[] {
     return this.tops.map((top) => this.directory(top, top.slice(1)));
   }
+}
+
+/** As CRIU marks a hierarchy: v1 ones move threads one by one (their `tasks` file); a v2 one if a recorded cgroup is threaded. */
+function isThreaded(hierarchy: Hierarchy, directories: readonly CgroupDirectory[]): boolean {
+  if (hierarchy !== '') return true;
+  const threaded = (directory: CgroupDirectory): boolean =>
+    directory.properties.some((property) => property.name === 'cgroup.type' && property.value === 'threaded') || directory.children.some(threaded);
+  return directories.some(threaded);
 }
 
 /** The sets of one dump, the dumper's own first. */
@@ -101,11 +119,8 @@ export class CgroupSets {
     return ordered.map((hierarchy) => {
       const controllers = controllersOf(hierarchy);
       const taskCgroups = [...new Set(members.filter((member) => member.hierarchy === hierarchy).map((member) => member.path))];
-      return {
-        names: controllers.length > 0 ? controllers : [hierarchy],
-        directories: new HierarchyDirectories(hierarchy, mounts, taskCgroups).directories(),
-        threaded: undefined,
-      };
+      const directories = new HierarchyDirectories(hierarchy, mounts, taskCgroups).directories();
+      return { names: controllers.length > 0 ? controllers : [hierarchy], directories, threaded: isThreaded(hierarchy, directories) };
     });
   }
 

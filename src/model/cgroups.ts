@@ -36,11 +36,20 @@ export interface CgroupPermissions extends Modeled {
   gid: number;
 }
 
-/** A cgroup directory; control-file values (properties) stay unmodeled. */
+/** A control file of a cgroup directory and the value it read (CRIU's cgroup property). */
+export interface CgroupProperty extends Modeled {
+  /** The file's name, "pids.max". */
+  name: string;
+  /** What it read, without its final newline ('' for cgroup.procs and tasks, whose owner and mode alone matter). */
+  value: string;
+  permissions: CgroupPermissions | undefined;
+}
+
 export interface CgroupDirectory extends Modeled {
   /** A top directory's path from the hierarchy root without its leading '/' ('' for the root); below it, one name. */
   name: string;
   children: CgroupDirectory[];
+  properties: CgroupProperty[];
   permissions: CgroupPermissions | undefined;
 }
 
@@ -72,6 +81,14 @@ const childDirectories: Codec<CgroupDirectory[]> = {
 const directoryRules: Rules<CgroupDirectory> = {
   name: field('dir_name', text),
   children: field('children', childDirectories),
+  properties: field(
+    'properties',
+    messages<CgroupProperty>({
+      name: field('name', text),
+      value: field('value', text),
+      permissions: optionalGroup('perms', permissionRules),
+    }),
+  ),
   permissions: optionalGroup('dir_perms', permissionRules),
 };
 
@@ -117,13 +134,14 @@ export function cgroupImage(cgroups: Cgroups): DecodedImage {
 export interface RecordedDirectory {
   path: string;
   permissions: CgroupPermissions | undefined;
+  properties: CgroupProperty[];
 }
 
 /** Every directory of a hierarchy, parents before their children. */
 export function recordedDirectories(hierarchy: CgroupHierarchy): RecordedDirectory[] {
   const below = (parent: string, directory: CgroupDirectory): RecordedDirectory[] => {
     const path = parent === '/' ? `/${directory.name}` : `${parent}/${directory.name}`;
-    return [{ path, permissions: directory.permissions }, ...directory.children.flatMap((child) => below(path, child))];
+    return [{ path, permissions: directory.permissions, properties: directory.properties }, ...directory.children.flatMap((child) => below(path, child))];
   };
   return hierarchy.directories.flatMap((top) => below('/', top));
 }
@@ -131,9 +149,11 @@ export function recordedDirectories(hierarchy: CgroupHierarchy): RecordedDirecto
 /**
  * How dump and restore treat cgroups (criu --manage-cgroups): 'ignore'
  * records and moves nothing; 'none' restores into cgroups that must exist;
- * 'soft' (the default) creates the missing ones.
+ * 'props' too, and sets their recorded properties; 'soft' (the default)
+ * creates the missing ones with their properties; 'full' also sets the
+ * properties of those that exist.
  */
-export type CgroupMode = 'ignore' | 'none' | 'soft';
+export type CgroupMode = 'ignore' | 'none' | 'props' | 'soft' | 'full';
 
 const ROOT_CGROUP = '/';
 

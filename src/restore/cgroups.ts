@@ -5,16 +5,19 @@
  * cgroup.threads on v2). A new task starts in amber's cgroups, which is
  * where a thread of the dumper's set (inventory root_cg_set) stays. In
  * 'soft' mode missing cgroups are made, the recorded ones below them too,
- * and a failed restore removes them again; control-file values are not
- * restored. --cgroup-root moves a hierarchy's top recorded cgroup elsewhere.
+ * with their recorded control-file values, and a failed restore removes
+ * them again; 'full' also sets the values of cgroups that exist, 'props'
+ * only those. A hierarchy's root is the host's and keeps its values.
+ * --cgroup-root moves a hierarchy's top recorded cgroup elsewhere.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AmberError } from '../errors';
+import { AmberError, fsErrorName } from '../errors';
 import { logger } from '../log/logger';
 import type { Checkpoint, Task } from '../model';
-import { cgroupsOf, isBelowCgroup, recordedDirectories, topCgroups, type CgroupMode, type CgroupPermissions, type Cgroups, type CgroupSet } from '../model/cgroups';
+import { cgroupsOf, isBelowCgroup, recordedDirectories, topCgroups, type CgroupMode, type CgroupPermissions, type CgroupProperty, type Cgroups, type CgroupSet } from '../model/cgroups';
 import { CgroupMounts, isNamedHierarchy, type Hierarchy } from '../proc/cgroups';
+import { applyProperties } from './cgroup-properties';
 import type { Tid } from '../sys/types';
 
 const log = logger('cgroups');
@@ -34,11 +37,17 @@ interface Move {
   file: 'cgroup.procs' | 'tasks' | 'cgroup.threads';
 }
 
-/** A directory to have before the moves, with the owner and mode to give it if amber makes it. */
+/** A directory to have before the moves, with the owner and mode to give it if amber makes it, and its control-file values. */
 interface Wanted {
   directory: string;
   permissions: CgroupPermissions | undefined;
+  properties: CgroupProperty[];
 }
+
+/** Modes that make missing cgroups; the others need every cgroup to exist. */
+const MAKES_CGROUPS: readonly CgroupMode[] = ['soft', 'full'];
+/** Modes that set the values of cgroups that existed before the restore. */
+const SETS_EXISTING: readonly CgroupMode[] = ['props', 'full'];
 
 function describe(hierarchy: Hierarchy): string {
   if (hierarchy === '') return 'cgroup v2';
@@ -77,10 +86,6 @@ class Relocation {
   }
 }
 
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? String(e);
-}
-
 /** The cgroup placement of one restore: planned from the checkpoint before any task exists. */
 export class CgroupPlacement {
   private readonly moves: Move[] = [];
@@ -103,8 +108,10 @@ export class CgroupPlacement {
     for (const hierarchy of cgroups.hierarchies) {
       const name = hierarchy.names.join(',');
       for (const recorded of recordedDirectories(hierarchy)) {
-        const directory = mounts.directoryOf(name, relocation.of(name, recorded.path));
-        if (directory !== undefined) this.wanted.push({ directory, permissions: recorded.permissions });
+        const cgroup = relocation.of(name, recorded.path);
+        const directory = mounts.directoryOf(name, cgroup);
+        const properties = cgroup === '/' ? [] : recorded.properties;
+        if (directory !== undefined) this.wanted.push({ directory, permissions: recorded.permissions, properties });
       }
     }
     // A zombie has no core, hence no set.
@@ -119,8 +126,8 @@ export class CgroupPlacement {
         this.planMoves(task, thread.tid, isProcess, set, mounts, relocation);
       });
     }
-    // With 'none' nothing is made: a missing cgroup fails the restore before any task exists.
-    if (mode === 'none') this.wanted.forEach((wanted) => this.ensure(wanted));
+    // Without cgroups to make, a missing one fails the restore before any task exists.
+    if (!MAKES_CGROUPS.includes(mode)) this.wanted.forEach((wanted) => this.ensure(wanted));
   }
 
   private planMoves(task: Task, tid: Tid, isProcess: boolean, set: CgroupSet, mounts: CgroupMounts, relocation: Relocation): void {
@@ -133,15 +140,19 @@ export class CgroupPlacement {
       }
       const file = isProcess ? 'cgroup.procs' : hierarchy === '' ? 'cgroup.threads' : 'tasks';
       this.moves.push({ task, tid, directory, file });
-      this.wanted.push({ directory, permissions: undefined });
+      this.wanted.push({ directory, permissions: undefined, properties: [] });
     }
   }
 
-  private ensure({ directory, permissions }: Wanted): void {
-    if (fs.existsSync(directory)) return;
-    if (this.mode === 'none') throw new AmberError(`cgroup ${directory} does not exist (with --manage-cgroups=none amber restores into existing cgroups only)`);
+  /** Makes the cgroup if it is missing (and the mode allows), and sets its properties if the mode wants them. */
+  private ensure({ directory, permissions, properties }: Wanted): void {
+    if (fs.existsSync(directory)) {
+      if (SETS_EXISTING.includes(this.mode) && !this.created.includes(directory)) applyProperties(directory, properties);
+      return;
+    }
+    if (!MAKES_CGROUPS.includes(this.mode)) throw new AmberError(`cgroup ${directory} does not exist (with --manage-cgroups=${this.mode} amber restores into existing cgroups only)`);
     const parent = path.dirname(directory);
-    if (parent !== directory) this.ensure({ directory: parent, permissions: undefined });
+    if (parent !== directory) this.ensure({ directory: parent, permissions: undefined, properties: [] });
     try {
       fs.mkdirSync(directory);
       this.created.push(directory);
@@ -150,9 +161,10 @@ export class CgroupPlacement {
         fs.chmodSync(directory, permissions.mode & 0o7777);
       }
     } catch (e) {
-      throw new AmberError(`cannot make cgroup ${directory}: ${errorCode(e)}`);
+      throw new AmberError(`cannot make cgroup ${directory}: ${fsErrorName(e)}`);
     }
     log.info(() => `made cgroup ${directory}`);
+    applyProperties(directory, properties);
   }
 
   /** Makes the missing cgroups and moves every task and thread into its own; all must exist, stopped. */
@@ -162,7 +174,7 @@ export class CgroupPlacement {
       try {
         fs.writeFileSync(path.join(directory, file), String(tid));
       } catch (e) {
-        throw new AmberError(`task ${task.pid}: cannot move ${tid === task.pid ? 'it' : `thread ${tid}`} into cgroup ${directory}: ${errorCode(e)}`);
+        throw new AmberError(`task ${task.pid}: cannot move ${tid === task.pid ? 'it' : `thread ${tid}`} into cgroup ${directory}: ${fsErrorName(e)}`);
       }
     }
     log.info(() => `moved ${new Set(this.moves.map((move) => move.tid)).size} tasks and threads into their cgroups`);
@@ -174,7 +186,7 @@ export class CgroupPlacement {
       try {
         fs.rmdirSync(directory);
       } catch (e) {
-        log.warn(`could not remove cgroup ${directory} made for the failed restore: ${errorCode(e)}`);
+        log.warn(`could not remove cgroup ${directory} made for the failed restore: ${fsErrorName(e)}`);
       }
     }
     this.created.length = 0;

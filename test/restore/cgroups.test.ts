@@ -2,34 +2,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { validateCheckpoint } from '../../src/crit/validate';
-import { dump } from '../../src/dump';
 import { readCheckpoint } from '../../src/model';
 import { CGROUP_IMAGE, cgroupImage, cgroupsOf } from '../../src/model/cgroups';
 import { restore, restoreCheckpoint } from '../../src/restore';
 import type { CgroupRoot } from '../../src/restore/cgroups';
-import { asPid } from '../../src/sys/types';
-import type { TestProgram } from '../harness/program';
-import { usePrograms } from '../harness/programs';
-import { cgroupFile, ScratchCgroups } from './scratch-cgroups';
-
-/** A counter program in a fresh cgroup `/amber-test-PID-NAME` (with an empty cgroup `idle` below it), dumped and killed. */
-async function dumpInFreshCgroup(t: TestContext, name: string): Promise<{ program: TestProgram; scratch: ScratchCgroups; cgroup: string; before: string; dir: string }> {
-  const start = usePrograms(t);
-  const scratch = new ScratchCgroups(t);
-  if (scratch.hierarchies.length === 0) t.skip('no pids or v2 cgroup hierarchy is mounted and writable here');
-  const cgroup = `/amber-test-${process.pid}-${name}`;
-  scratch.make(`${cgroup}/idle`);
-  const program = await start('restore-counter');
-  scratch.enter(cgroup, program.pid);
-  const before = cgroupFile(program.pid);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `amber-cgroups-${name}-`));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  await dump({ pid: asPid(program.pid), imagesDir: dir, leaveRunning: true, shellJob: false });
-  await program.kill({ freePid: true });
-  return { program, scratch, cgroup, before, dir };
-}
+import { dumpInFreshCgroup } from './cgroup-dumps';
+import { cgroupFile, type ScratchCgroups } from './scratch-cgroups';
 
 /** A named v1 hierarchy that no host mounts. */
 const ABSENT = 'name=amber-absent';

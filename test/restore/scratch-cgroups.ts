@@ -1,10 +1,10 @@
-/** Cgroups a test makes for itself in the v1 pids and the v2 hierarchy (those mounted and writable here), removed when it ends. */
+/** Cgroups a test makes for itself, by default in the v1 pids and the v2 hierarchy (those mounted and writable here), removed when it ends. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { CgroupMounts, type Hierarchy } from '../../src/proc/cgroups';
 
-const HIERARCHIES: readonly Hierarchy[] = ['pids', ''];
+const DEFAULT_HIERARCHIES: readonly Hierarchy[] = ['pids', ''];
 
 export class ScratchCgroups {
   private readonly mounts = new CgroupMounts();
@@ -13,8 +13,8 @@ export class ScratchCgroups {
   private readonly made = new Set<string>();
 
   /** Cleans up after `t`: register it after usePrograms, so that the programs are gone first. */
-  constructor(t: TestContext) {
-    this.hierarchies = HIERARCHIES.filter((hierarchy) => this.probe(hierarchy));
+  constructor(t: TestContext, wanted: readonly Hierarchy[] = DEFAULT_HIERARCHIES) {
+    this.hierarchies = wanted.filter((hierarchy) => this.probe(hierarchy));
     t.after(() => this.removeAll());
   }
 

@@ -53,14 +53,14 @@ function integer(option: string, value: string | undefined, what: string, min: n
 
 const text = (value: string | undefined): string => value ?? '';
 
-const CGROUP_MODES: readonly CgroupMode[] = ['ignore', 'none', 'soft'];
+const CGROUP_MODES: readonly CgroupMode[] = ['ignore', 'none', 'props', 'soft', 'full'];
 
-/** --manage-cgroups[=MODE]; CRIU's modes that restore control-file values are refused. */
+/** --manage-cgroups[=MODE]; CRIU's strict mode is refused. */
 function cgroupMode(value: string | undefined): CgroupMode {
   const mode = value ?? 'soft';
   if ((CGROUP_MODES as readonly string[]).includes(mode)) return mode as CgroupMode;
-  if (['props', 'full', 'strict'].includes(mode)) {
-    throw new AmberError(`option '--manage-cgroups=${mode}' is not supported by amber yet: cgroup properties are not restored (use soft, none or ignore)`);
+  if (mode === 'strict') {
+    throw new AmberError(`option '--manage-cgroups=strict' is not supported by amber yet: use full, soft, props, none or ignore`);
   }
   throw new AmberError(`invalid argument for --manage-cgroups: '${mode}' (expected ${CGROUP_MODES.join(', ')})`);
 }
