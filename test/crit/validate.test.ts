@@ -196,6 +196,12 @@ const BROKEN: readonly BrokenCase[] = [
     expected: 'error: files.img entry 5 usk.peer: unix socket 7 is connected to 1, which no socket of the checkpoint is',
   },
   {
+    name: 'a file in flight that files.img lacks',
+    workload: 'unix',
+    change: (c) => (c.socketQueues[0].filesInFlight = [asFileId(99)]),
+    expected: 'error: sk-queues.img entry 0 scm: carries file 99 in flight (SCM_RIGHTS), which files.img lacks',
+  },
+  {
     name: 'a net namespace without its image',
     workload: 'loop',
     change: (c) => (c.tasks[0].ids!.netNamespace = 99),

@@ -1,4 +1,4 @@
-/** Sockets: a unix socket's peer is in the checkpoint (or marked external), queued messages belong to a socket. */
+/** Sockets: a unix socket's peer is in the checkpoint (or marked external), queued messages belong to a socket and carry files it has. */
 import { EXTERNAL_UNIX_SOCKET } from '../../../model/files';
 import { FILES, SK_QUEUES } from '../../../model/image-names';
 import { fileEntryIndex, fileType, type CheckContext } from '../context';
@@ -22,8 +22,11 @@ function checkUnixPeers(context: CheckContext): Finding[] {
 function checkQueues(context: CheckContext): Finding[] {
   return context.checkpoint.socketQueues.flatMap((packet, entry) => {
     const type = fileType(context, packet.socket);
-    if (type === undefined) return [error(SK_QUEUES, `queued for file ${packet.socket}, which ${FILES} lacks`, { entry, field: 'id_for' })];
-    return SOCKET_TYPES.has(type) ? [] : [error(SK_QUEUES, `queued for file ${packet.socket}, which is a ${type}, not a socket`, { entry, field: 'id_for' })];
+    // Files in flight (SCM_RIGHTS) are opened on restore like any other: each must be a file of the checkpoint.
+    const missing = packet.filesInFlight.filter((id) => fileType(context, id) === undefined);
+    const inFlight = missing.map((id) => error(SK_QUEUES, `carries file ${id} in flight (SCM_RIGHTS), which ${FILES} lacks`, { entry, field: 'scm' }));
+    if (type === undefined) return [error(SK_QUEUES, `queued for file ${packet.socket}, which ${FILES} lacks`, { entry, field: 'id_for' }), ...inFlight];
+    return SOCKET_TYPES.has(type) ? inFlight : [error(SK_QUEUES, `queued for file ${packet.socket}, which is a ${type}, not a socket`, { entry, field: 'id_for' }), ...inFlight];
   });
 }
 
