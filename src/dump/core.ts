@@ -24,7 +24,7 @@ import type { FrozenTask } from './freeze';
 import { parseXsave } from './fpu';
 import { dumpPosixTimers } from './posix-timers';
 import { readProgramBreak, readRobustList, readSecurebits, readThpDisabled, readTlsDescriptors } from './injected';
-import { readResourceLimits } from './limits';
+import { readResourceLimits } from '../proc/limits';
 import type { SeccompChains } from './seccomp';
 
 const ARCHITECTURE = 'X86_64';

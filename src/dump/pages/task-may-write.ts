@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { readStatus } from '../../proc/status';
 import { Resource, RLIM_INFINITY } from '../../sys/constants';
 import type { Pid } from '../../sys/types';
-import { readResourceLimits } from '../limits';
+import { readResourceLimits } from '../../proc/limits';
 
 const sameText = (a: string, b: string): boolean => fs.readFileSync(a, 'utf8') === fs.readFileSync(b, 'utf8');
 
