@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import { AmberError } from '../errors';
 import type { CapabilitySet, Credentials } from '../model';
-import { readStatus } from '../proc/status';
+import { readStatus, type IdSet, type ProcStatus } from '../proc/status';
 import type { ScratchPage } from '../sys/scratch';
 import { Syscall } from '../sys/syscall-numbers';
 import type { RemoteTask } from './remote-task';
@@ -96,9 +96,35 @@ function setAmbientAndBounding(remote: RemoteTask, ambient: CapabilitySet, bound
   }
 }
 
+const sameIds = (ids: IdSet, real: number, effective: number, saved: number, filesystem: number): boolean =>
+  ids.real === real && ids.effective === effective && ids.saved === saved && ids.filesystem === filesystem;
+
+/** Whether the thread has `creds` already, securebits aside (amber's are not in /proc; they are set anyway). */
+function hasCredentials(status: ProcStatus, creds: Credentials): boolean {
+  const sameGroups = status.groups.length === creds.supplementaryGroups.length && status.groups.every((group, i) => group === creds.supplementaryGroups[i]);
+  const sameSet = (recorded: CapabilitySet | undefined, current: CapabilitySet | undefined): boolean => recorded === undefined || recorded === (current ?? 0n);
+  return (
+    sameGroups &&
+    sameIds(status.uid, creds.uid, creds.euid, creds.suid, creds.fsuid) &&
+    sameIds(status.gid, creds.gid, creds.egid, creds.sgid, creds.fsgid) &&
+    sameSet(creds.effective, status.capEff) &&
+    sameSet(creds.permitted, status.capPrm) &&
+    sameSet(creds.inheritable, status.capInh) &&
+    sameSet(creds.bounding, status.capBnd) &&
+    // The slow path clears an ambient set the image does not give.
+    (creds.ambient ?? 0n) === (status.capAmb ?? 0n)
+  );
+}
+
 /** Gives the thread behind `remote` the credentials `creds`; the thread must still have amber's. */
 export function restoreCredentials(remote: RemoteTask, scratch: ScratchPage, creds: Credentials): void {
   const amber = readStatus(remote.pid, remote.tid);
+  if (hasCredentials(amber, creds)) {
+    // A task dumped with the restorer's own credentials: only what /proc does not show.
+    remote.check('setting its securebits', Syscall.Prctl, PR_SET_SECUREBITS, BigInt(creds.securebits));
+    if (creds.noNewPrivileges === true) remote.check('setting no_new_privs', Syscall.Prctl, PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n);
+    return;
+  }
   const target: CapabilitySets = {
     effective: creds.effective ?? amber.capEff,
     permitted: creds.permitted ?? amber.capPrm,
