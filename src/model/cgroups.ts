@@ -151,9 +151,10 @@ export function recordedDirectories(hierarchy: CgroupHierarchy): RecordedDirecto
  * records and moves nothing; 'none' restores into cgroups that must exist;
  * 'props' too, and sets their recorded properties; 'soft' (the default)
  * creates the missing ones with their properties; 'full' also sets the
- * properties of those that exist.
+ * properties of those that exist; 'strict' creates every recorded cgroup
+ * and fails if one exists already (but those the restorer runs in).
  */
-export type CgroupMode = 'ignore' | 'none' | 'props' | 'soft' | 'full';
+export type CgroupMode = 'ignore' | 'none' | 'props' | 'soft' | 'full' | 'strict';
 
 const ROOT_CGROUP = '/';
 

@@ -7,7 +7,9 @@
  * 'soft' mode missing cgroups are made, the recorded ones below them too,
  * with their recorded control-file values, and a failed restore removes
  * them again; 'full' also sets the values of cgroups that exist, 'props'
- * only those. A hierarchy's root is the host's and keeps its values.
+ * only those; 'strict' fails before any task exists if a recorded cgroup
+ * does (but those amber itself runs in). A hierarchy's root is the host's
+ * and keeps its values.
  * --cgroup-root moves a hierarchy's top recorded cgroup elsewhere.
  */
 import * as fs from 'node:fs';
@@ -16,9 +18,9 @@ import { AmberError, fsErrorName } from '../errors';
 import { logger } from '../log/logger';
 import type { Checkpoint, Task } from '../model';
 import { cgroupsOf, isBelowCgroup, recordedDirectories, topCgroups, type CgroupMode, type CgroupPermissions, type CgroupProperty, type Cgroups, type CgroupSet } from '../model/cgroups';
-import { CgroupMounts, isNamedHierarchy, type Hierarchy } from '../proc/cgroups';
+import { CgroupMounts, isNamedHierarchy, readCgroups, type Hierarchy } from '../proc/cgroups';
 import { applyProperties } from './cgroup-properties';
-import type { Tid } from '../sys/types';
+import type { Pid, Tid } from '../sys/types';
 
 const log = logger('cgroups');
 
@@ -45,9 +47,9 @@ interface Wanted {
 }
 
 /** Modes that make missing cgroups; the others need every cgroup to exist. */
-const MAKES_CGROUPS: readonly CgroupMode[] = ['soft', 'full'];
+const MAKES_CGROUPS: readonly CgroupMode[] = ['soft', 'full', 'strict'];
 /** Modes that set the values of cgroups that existed before the restore. */
-const SETS_EXISTING: readonly CgroupMode[] = ['props', 'full'];
+const SETS_EXISTING: readonly CgroupMode[] = ['props', 'full', 'strict'];
 
 function describe(hierarchy: Hierarchy): string {
   if (hierarchy === '') return 'cgroup v2';
@@ -86,6 +88,12 @@ class Relocation {
   }
 }
 
+/** Whether amber itself runs in `cgroup` of `hierarchy` or below it: such a cgroup exists whatever the mode. */
+function holdsAmber(hierarchy: Hierarchy, cgroup: string): boolean {
+  const own = readCgroups(process.pid as Pid).find((membership) => membership.hierarchy === hierarchy)?.path;
+  return own !== undefined && (own === cgroup || isBelowCgroup(own, cgroup));
+}
+
 /** The cgroup placement of one restore: planned from the checkpoint before any task exists. */
 export class CgroupPlacement {
   private readonly moves: Move[] = [];
@@ -111,7 +119,11 @@ export class CgroupPlacement {
         const cgroup = relocation.of(name, recorded.path);
         const directory = mounts.directoryOf(name, cgroup);
         const properties = cgroup === '/' ? [] : recorded.properties;
-        if (directory !== undefined) this.wanted.push({ directory, permissions: recorded.permissions, properties });
+        if (directory === undefined) continue;
+        if (mode === 'strict' && !holdsAmber(name, cgroup) && fs.existsSync(directory)) {
+          throw new AmberError(`cgroup ${directory} already exists (with --manage-cgroups=strict amber makes every recorded cgroup itself)`);
+        }
+        this.wanted.push({ directory, permissions: recorded.permissions, properties });
       }
     }
     // A zombie has no core, hence no set.

@@ -47,6 +47,21 @@ test('a cgroup amber makes again gets its recorded control-file values; soft lea
   assert.equal(await program.verdict(), 'PASS');
 });
 
+test('--manage-cgroups=strict fails before any task exists when a recorded cgroup is there, and makes them all when none is', { timeout: 20_000 }, async (t) => {
+  const { program, scratch, cgroup, before, dir } = await dumpInFreshCgroup(t, 'strict', { setUp: (made, at) => setAll(made, at, 'value') });
+  const directories = scratch.hierarchies.map((hierarchy) => scratch.directoryOf(hierarchy, cgroup));
+  await assert.rejects(restore({ imagesDir: dir, detached: true, shellJob: false, manageCgroups: 'strict' }), (e: Error) =>
+    directories.some((directory) => e.message === `cgroup ${directory} already exists (with --manage-cgroups=strict amber makes every recorded cgroup itself)`),
+  );
+  assert.ok(!fs.existsSync(`/proc/${program.pid}`), 'nothing was created');
+  scratch.removeAll();
+  await restore({ imagesDir: dir, detached: true, shellJob: false, manageCgroups: 'strict' });
+  assert.equal(cgroupFile(program.pid), before);
+  assert.deepEqual(readAll(scratch, cgroup), expected(scratch, 'value'));
+  program.requestCheck();
+  assert.equal(await program.verdict(), 'PASS');
+});
+
 test('a v1 cpuset cgroup made again gets its cpus and mems before the task goes in', { timeout: 20_000 }, async (t) => {
   const setUp = (scratch: ScratchCgroups, cgroup: string): void => {
     for (const file of ['cpuset.mems', 'cpuset.cpus']) fs.writeFileSync(fileIn(scratch, 'cpuset', cgroup, file), '0');

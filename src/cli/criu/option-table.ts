@@ -53,15 +53,12 @@ function integer(option: string, value: string | undefined, what: string, min: n
 
 const text = (value: string | undefined): string => value ?? '';
 
-const CGROUP_MODES: readonly CgroupMode[] = ['ignore', 'none', 'props', 'soft', 'full'];
+const CGROUP_MODES: readonly CgroupMode[] = ['ignore', 'none', 'props', 'soft', 'full', 'strict'];
 
-/** --manage-cgroups[=MODE]; CRIU's strict mode is refused. */
+/** --manage-cgroups[=MODE], CRIU's modes. */
 function cgroupMode(value: string | undefined): CgroupMode {
   const mode = value ?? 'soft';
   if ((CGROUP_MODES as readonly string[]).includes(mode)) return mode as CgroupMode;
-  if (mode === 'strict') {
-    throw new AmberError(`option '--manage-cgroups=strict' is not supported by amber yet: use full, soft, props, none or ignore`);
-  }
   throw new AmberError(`invalid argument for --manage-cgroups: '${mode}' (expected ${CGROUP_MODES.join(', ')})`);
 }
 
