@@ -26,11 +26,18 @@ export interface CgroupDumpOptions {
   setUp?: (scratch: ScratchCgroups, cgroup: string) => void;
 }
 
-/** A counter program in a fresh cgroup `/amber-test-PID-NAME` (with an empty cgroup `idle` below it), dumped and killed. */
-export async function dumpInFreshCgroup(t: TestContext, name: string, options: CgroupDumpOptions = {}): Promise<CgroupDump> {
+/**
+ * A counter program in a fresh cgroup `/amber-test-PID-NAME` (with an empty
+ * cgroup `idle` below it), dumped and killed; undefined, and the test
+ * skipped, where no hierarchy it wants is mounted and writable.
+ */
+export async function dumpInFreshCgroup(t: TestContext, name: string, options: CgroupDumpOptions = {}): Promise<CgroupDump | undefined> {
   const start = usePrograms(t);
   const scratch = new ScratchCgroups(t, options.hierarchies);
-  if (scratch.hierarchies.length === 0) t.skip('no cgroup hierarchy for the test is mounted and writable here');
+  if (scratch.hierarchies.length === 0) {
+    t.skip('no cgroup hierarchy for the test is mounted and writable here');
+    return undefined;
+  }
   const cgroup = `/amber-test-${process.pid}-${name}`;
   scratch.make(`${cgroup}/idle`);
   options.setUp?.(scratch, cgroup);

@@ -26,7 +26,9 @@ const readAll = (scratch: ScratchCgroups, cgroup: string): string[] => scratch.h
 const expected = (scratch: ScratchCgroups, which: 'value' | 'later'): string[] => scratch.hierarchies.map((hierarchy) => SETTINGS[hierarchy][which]);
 
 test('a cgroup amber makes again gets its recorded control-file values; soft leaves an existing one as it is, full sets it', { timeout: 30_000 }, async (t) => {
-  const { program, scratch, cgroup, before, dir } = await dumpInFreshCgroup(t, 'props', { setUp: (made, at) => setAll(made, at, 'value') });
+  const dumped = await dumpInFreshCgroup(t, 'props', { setUp: (made, at) => setAll(made, at, 'value') });
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, before, dir } = dumped;
   const recorded = (cgroupsOf(await readCheckpoint(dir))?.hierarchies ?? []).flatMap(recordedDirectories).flatMap((directory) => directory.properties.map((property) => `${property.name}=${property.value}`));
   for (const hierarchy of scratch.hierarchies) assert.ok(recorded.includes(`${SETTINGS[hierarchy].file}=${SETTINGS[hierarchy].value}`), `cgroup.img records ${SETTINGS[hierarchy].file}`);
 
@@ -48,7 +50,9 @@ test('a cgroup amber makes again gets its recorded control-file values; soft lea
 });
 
 test('--manage-cgroups=strict fails before any task exists when a recorded cgroup is there, and makes them all when none is', { timeout: 20_000 }, async (t) => {
-  const { program, scratch, cgroup, before, dir } = await dumpInFreshCgroup(t, 'strict', { setUp: (made, at) => setAll(made, at, 'value') });
+  const dumped = await dumpInFreshCgroup(t, 'strict', { setUp: (made, at) => setAll(made, at, 'value') });
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, before, dir } = dumped;
   const directories = scratch.hierarchies.map((hierarchy) => scratch.directoryOf(hierarchy, cgroup));
   await assert.rejects(restore({ imagesDir: dir, detached: true, shellJob: false, manageCgroups: 'strict' }), (e: Error) =>
     directories.some((directory) => e.message === `cgroup ${directory} already exists (with --manage-cgroups=strict amber makes every recorded cgroup itself)`),
@@ -66,7 +70,9 @@ test('a v1 cpuset cgroup made again gets its cpus and mems before the task goes 
   const setUp = (scratch: ScratchCgroups, cgroup: string): void => {
     for (const file of ['cpuset.mems', 'cpuset.cpus']) fs.writeFileSync(fileIn(scratch, 'cpuset', cgroup, file), '0');
   };
-  const { program, scratch, cgroup, before, dir } = await dumpInFreshCgroup(t, 'cpuset', { hierarchies: ['cpuset'], setUp });
+  const dumped = await dumpInFreshCgroup(t, 'cpuset', { hierarchies: ['cpuset'], setUp });
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, before, dir } = dumped;
   scratch.removeAll();
   await restore({ imagesDir: dir, detached: true, shellJob: false });
   assert.equal(cgroupFile(program.pid), before);

@@ -17,7 +17,9 @@ const ABSENT = 'name=amber-absent';
 const existing = (scratch: ScratchCgroups, cgroup: string): boolean[] => scratch.hierarchies.map((hierarchy) => fs.existsSync(scratch.directoryOf(hierarchy, cgroup)!));
 
 test('a restored task is back in its cgroups, which amber makes again when they are gone', { timeout: 20_000 }, async (t) => {
-  const { program, scratch, cgroup, before, dir } = await dumpInFreshCgroup(t, 'back');
+  const dumped = await dumpInFreshCgroup(t, 'back');
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, before, dir } = dumped;
   assert.ok(before.split('\n').some((line) => line.endsWith(`:${cgroup}`)), 'the program was moved into the test cgroup');
   assert.deepEqual(await validateCheckpoint(dir), []);
   const sets = cgroupsOf(await readCheckpoint(dir))?.sets ?? [];
@@ -34,7 +36,9 @@ test('a restored task is back in its cgroups, which amber makes again when they 
 });
 
 test('--cgroup-root puts the top cgroup of a controller elsewhere; the other hierarchies keep their paths', { timeout: 20_000 }, async (t) => {
-  const { program, scratch, cgroup, before, dir } = await dumpInFreshCgroup(t, 'moved');
+  const dumped = await dumpInFreshCgroup(t, 'moved');
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, before, dir } = dumped;
   const moved = `${cgroup}-elsewhere`;
   const [first] = scratch.hierarchies;
   scratch.remember(first, moved);
@@ -51,7 +55,9 @@ test('--cgroup-root puts the top cgroup of a controller elsewhere; the other hie
 });
 
 test('a restore that fails after placing its tasks removes the cgroups it made', { timeout: 20_000 }, async (t) => {
-  const { program, scratch, cgroup, dir } = await dumpInFreshCgroup(t, 'failed');
+  const dumped = await dumpInFreshCgroup(t, 'failed');
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, dir } = dumped;
   scratch.removeAll();
   const checkpoint = await readCheckpoint(dir);
   // Without its page images the memory restore fails, after the tasks are in their cgroups.
@@ -64,7 +70,9 @@ test('a restore that fails after placing its tasks removes the cgroups it made',
 });
 
 test('with --manage-cgroups=none a missing cgroup fails the restore before any task exists; ignore leaves cgroups alone', { timeout: 20_000 }, async (t) => {
-  const { program, scratch, cgroup, dir } = await dumpInFreshCgroup(t, 'none');
+  const dumped = await dumpInFreshCgroup(t, 'none');
+  if (dumped === undefined) return;
+  const { program, scratch, cgroup, dir } = dumped;
   scratch.removeAll();
   await assert.rejects(restore({ imagesDir: dir, detached: true, shellJob: false, manageCgroups: 'none' }), { message: /^cgroup \S+ does not exist/ });
   assert.ok(!fs.existsSync(`/proc/${program.pid}`));
@@ -75,7 +83,9 @@ test('with --manage-cgroups=none a missing cgroup fails the restore before any t
 });
 
 test('a hierarchy not mounted here fails the restore naming the task and hierarchy, unless the task was at its root', { timeout: 20_000 }, async (t) => {
-  const { program, before, dir } = await dumpInFreshCgroup(t, 'unmounted');
+  const dumped = await dumpInFreshCgroup(t, 'unmounted');
+  if (dumped === undefined) return;
+  const { program, before, dir } = dumped;
   const checkpoint = await readCheckpoint(dir);
   const withAbsentHierarchy = (cgroup: string): void => {
     const cgroups = cgroupsOf(checkpoint)!;
