@@ -9,6 +9,7 @@ import { restore } from '../../src/restore';
 import { asFd, asPid } from '../../src/sys/types';
 import { imagesDir, runAmber } from '../dump/images';
 import { killIfAlive } from '../harness/processes';
+import type { TestProgram } from '../harness/program';
 import { usePrograms } from '../harness/programs';
 import { fdsOf } from './live';
 
@@ -37,8 +38,18 @@ test('connections a listener has not accepted yet are queued again on restore, i
   assert.equal(await program.verdict(), 'PASS');
 });
 
-/** Dumps the program in `variant`, expecting one line about its fd INFO socket= names, no images left and the program unharmed. */
-async function expectRefusal(t: TestContext, variant: string, expected: (pid: number, fd: string) => RegExp, settle?: (socketPath: string) => Promise<void>): Promise<void> {
+/**
+ * Dumps the program in `variant`, expecting one line about its fd INFO
+ * socket= names, no images left and the program unharmed; then runs
+ * `afterwards` on it, if given, before its check.
+ */
+async function expectRefusal(
+  t: TestContext,
+  variant: string,
+  expected: (pid: number, fd: string) => RegExp,
+  settle?: (socketPath: string) => Promise<void>,
+  afterwards?: (program: TestProgram) => Promise<void>,
+): Promise<void> {
   const program = await usePrograms(t)('restore-unix-pending', [imagesDir(t, 'pending-socket'), variant]);
   await settle?.(program.infoValue('path'));
   const images = imagesDir(t, 'refuse-pending');
@@ -46,6 +57,7 @@ async function expectRefusal(t: TestContext, variant: string, expected: (pid: nu
   assert.notEqual(status, 0);
   assert.match(stderr.trim(), expected(program.pid, program.infoValue('socket')));
   assert.deepEqual(fs.readdirSync(images), [], 'no images are left behind');
+  await afterwards?.(program);
   program.requestCheck();
   assert.equal(await program.verdict(), 'PASS');
 }
@@ -60,15 +72,24 @@ test('dump refuses a listener holding a connection whose client has closed', asy
     new RegExp(`^amber: task ${pid} fd ${fd}: listening unix socket has a connection not yet accepted whose connecting socket was closed, so what it sent cannot be known$`));
 });
 
-test('dump refuses a listener holding a connection from outside the tree', async (t) => {
+test('dump refuses a listener holding a connection from outside the tree; with --ext-unix-sk it leaves that connection out', async (t) => {
+  const leftOut = async (program: TestProgram): Promise<void> => {
+    const images = imagesDir(t, 'pending-outside');
+    const { status, stderr } = runAmber(['dump', '-t', String(program.pid), '-D', images, '-R', '--ext-unix-sk']);
+    assert.equal(status, 0);
+    assert.match(stderr.trim(), /^\S+ warn {2}dump: task \d+ fd \d+: listening unix socket has a connection not yet accepted from socket:\[\d+\] outside the dumped tree, which the restored tree will not have$/);
+    const sockets = [...(await readCheckpoint(images)).files.values()].filter((file) => file.kind === 'unix-socket');
+    assert.equal(sockets.length, 1, 'the listener only, not the outside client');
+  };
   await expectRefusal(
     t,
     'outside',
-    (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: listening unix socket has a connection not yet accepted from socket:\\[\\d+\\] outside the dumped tree$`),
+    (pid, fd) => new RegExp(`^amber: task ${pid} fd ${fd}: listening unix socket has a connection not yet accepted from socket:\\[\\d+\\] outside the dumped tree; pass --ext-unix-sk to dump it without that connection$`),
     async (socketPath) => {
       const client = net.createConnection(socketPath);
       t.after(() => client.destroy());
       await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('error', reject));
     },
+    leftOut,
   );
 });

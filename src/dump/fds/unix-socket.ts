@@ -7,13 +7,15 @@
  * connection whose peer was closed has no other end. A connection its
  * listener has not accepted yet is written, as CRIU writes it, as a socket
  * connected to the listener, and is connected to it again on restore; so
- * every connecting socket must be in the dump and have written nothing yet,
- * since what waits in the unaccepted end cannot be read without accept(2).
+ * every connecting socket must be in the dump (with --ext-unix-sk one
+ * outside is left out) and have written nothing yet, since what waits in
+ * the unaccepted end cannot be read without accept(2).
  * A name relative to the binder's directory and a socket file deleted since
  * are refused for now.
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
+import { logger } from '../../log/logger';
 import type { FileId, SocketShutdown, UnixSocket } from '../../model';
 import { otherProtocolOptions, readSocketOptions } from '../../net/socket-options';
 import { listUnixSockets, TCP_LISTEN, type UnixSocketFacts } from '../../net/unix-diag';
@@ -26,6 +28,7 @@ import type { FdKind, FdSubject } from './kind';
 import { readQueueLater } from './queued-messages';
 import { dumpOutsidePeer } from './unix-outside-peer';
 
+const log = logger('dump');
 const SHUTDOWN_NAMES: readonly SocketShutdown[] = ['NONE', 'READ', 'WRITE', 'BOTH'];
 
 const socketInode = (link: string): number | undefined => {
@@ -94,11 +97,18 @@ function connectingFacts(files: FileSet, facts: UnixSocketFacts, where: string):
   return { ...facts, peer: listener.inode };
 }
 
-/** Every connection a dumped listener has not accepted yet must come from a socket of the dump, to be made again. */
-function checkPendingConnections(listener: UnixSocketFacts, where: string, dumped: ReadonlyMap<number, unknown>): void {
+/**
+ * Every connection a dumped listener has not accepted yet must come from a
+ * socket of the dump, to be made again; with --ext-unix-sk one from outside
+ * is left out, and its client finds it reset once the restored tree runs.
+ */
+function checkPendingConnections(listener: UnixSocketFacts, where: string, dumped: ReadonlyMap<number, unknown>, outsideAllowed: boolean): void {
   for (const inode of listener.pending) {
     if (inode === 0) throw new AmberError(`${where}: listening unix socket has a connection not yet accepted whose connecting socket was closed, so what it sent cannot be known`);
-    if (!dumped.has(inode)) throw new AmberError(`${where}: listening unix socket has a connection not yet accepted from socket:[${inode}] outside the dumped tree`);
+    if (dumped.has(inode)) continue;
+    const outside = `a connection not yet accepted from socket:[${inode}] outside the dumped tree`;
+    if (!outsideAllowed) throw new AmberError(`${where}: listening unix socket has ${outside}; pass --ext-unix-sk to dump it without that connection`);
+    log.warn(`${where}: listening unix socket has ${outside}, which the restored tree will not have`);
   }
 }
 
@@ -120,7 +130,7 @@ export const unixSockets: FdKind = {
   checkComplete(files: FileSet, options: DumpOptions): void {
     const dumped = dumpedAt(files);
     for (const { facts, where } of dumped.values()) {
-      checkPendingConnections(facts, where, dumped);
+      checkPendingConnections(facts, where, dumped, options.externalUnixSockets === true);
       const peer = facts.peer;
       if (peer !== undefined && !dumped.has(peer)) dumpOutsidePeer(files, facts, peer, table(files).get(peer), where, options.externalUnixSockets === true);
     }
