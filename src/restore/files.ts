@@ -150,7 +150,8 @@ export function restoreFds(context: RestoreContext, task: RestoringTask, descrip
     next += batch.length;
     const users = batch.map((entry) => `task ${task.task.pid} fd ${entry.fd}`);
     const files = batch.map((entry, i) => descriptions.get(entry.file, users[i]));
-    const received = passFds(context, task, channelFd, files.map(({ file }) => file.fd), users.join(', '));
+    const passing = batch.length === 1 ? users[0] : `task ${task.task.pid} fds ${batch[0].fd}-${batch[batch.length - 1].fd}`;
+    const received = passFds(context, task, channelFd, files.map(({ file }) => file.fd), passing);
     batch.forEach((entry, i) => {
       const user = users[i];
       const target = BigInt(entry.fd);
