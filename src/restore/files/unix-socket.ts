@@ -181,7 +181,7 @@ function makeWithClosedPeer(context: OpenContext, made: Made, socket: UnixSocket
 
 /** A stream or seqpacket socket recorded as connected to a listener: its connection waits to be accepted. */
 const waitsOn = (socket: UnixSocket, listener: UnixSocket): boolean =>
-  listener.state === TCP_LISTEN && socket.socketType !== SOCK_DGRAM && socket.state === TCP_ESTABLISHED && socket.peerInode === listener.inode;
+  listener.state === TCP_LISTEN && !isOutside(listener) && socket.socketType !== SOCK_DGRAM && socket.state === TCP_ESTABLISHED && socket.peerInode === listener.inode;
 
 /** Connects `client` to `listener`, which keeps the connection queued; non-blocking, so a full backlog fails instead of waiting. */
 function connectWaiting(context: OpenContext, client: UnixSocket, listener: UnixSocket): void {
