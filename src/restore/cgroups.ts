@@ -18,7 +18,7 @@ import { AmberError, fsErrorName } from '../errors';
 import { logger } from '../log/logger';
 import type { Checkpoint, Task } from '../model';
 import { cgroupsOf, isBelowCgroup, recordedDirectories, topCgroups, type CgroupMode, type CgroupPermissions, type CgroupProperty, type Cgroups, type CgroupSet } from '../model/cgroups';
-import { CgroupMounts, isNamedHierarchy, readCgroups, type Hierarchy } from '../proc/cgroups';
+import { CgroupMounts, isNamedHierarchy, readCgroups, type CgroupMembership, type Hierarchy } from '../proc/cgroups';
 import { applyProperties } from './cgroup-properties';
 import type { Pid, Tid } from '../sys/types';
 
@@ -88,10 +88,10 @@ class Relocation {
   }
 }
 
-/** Whether amber itself runs in `cgroup` of `hierarchy` or below it: such a cgroup exists whatever the mode. */
-function holdsAmber(hierarchy: Hierarchy, cgroup: string): boolean {
-  const own = readCgroups(process.pid as Pid).find((membership) => membership.hierarchy === hierarchy)?.path;
-  return own !== undefined && (own === cgroup || isBelowCgroup(own, cgroup));
+/** Whether amber, in cgroups `own`, runs in `cgroup` of `hierarchy` or below it: such a cgroup exists whatever the mode. */
+function holdsAmber(own: readonly CgroupMembership[], hierarchy: Hierarchy, cgroup: string): boolean {
+  const path = own.find((membership) => membership.hierarchy === hierarchy)?.path;
+  return path !== undefined && (path === cgroup || isBelowCgroup(path, cgroup));
 }
 
 /** The cgroup placement of one restore: planned from the checkpoint before any task exists. */
@@ -112,6 +112,7 @@ export class CgroupPlacement {
     const relocation = new Relocation(cgroups, roots);
     const sets = new Map(cgroups.sets.map((set) => [set.id, set]));
     const stays = (id: number | undefined): boolean => id === undefined || id === checkpoint.inventory.rootCgroupSet;
+    const amberCgroups = mode === 'strict' ? readCgroups(process.pid as Pid) : [];
     // Recorded directories first, so that one amber makes gets its recorded owner and mode.
     for (const hierarchy of cgroups.hierarchies) {
       const name = hierarchy.names.join(',');
@@ -120,7 +121,7 @@ export class CgroupPlacement {
         const directory = mounts.directoryOf(name, cgroup);
         const properties = cgroup === '/' ? [] : recorded.properties;
         if (directory === undefined) continue;
-        if (mode === 'strict' && !holdsAmber(name, cgroup) && fs.existsSync(directory)) {
+        if (mode === 'strict' && !holdsAmber(amberCgroups, name, cgroup) && fs.existsSync(directory)) {
           throw new AmberError(`cgroup ${directory} already exists (with --manage-cgroups=strict amber makes every recorded cgroup itself)`);
         }
         this.wanted.push({ directory, permissions: recorded.permissions, properties });
