@@ -15,6 +15,7 @@ import { InjectionSession } from '../sys/inject';
 import { schedGetattr } from '../sys/process';
 import * as ptrace from '../sys/ptrace';
 import { parseGpRegs } from '../sys/regs';
+import { restartedRegisters } from '../sys/syscall-restart';
 import { readAltStack, readIntervalTimers, readPrctlState, readSignalActions, type IntervalTimer as MicrosecondTimer } from '../sys/task-query';
 import { traceStep } from '../sys/thread-stop';
 import type { Address, Pid, Tid } from '../sys/types';
@@ -150,7 +151,10 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
     cpu: {
       clearTidAddress: injected.prctl.tidAddress,
       registerMode: 'NATIVE',
-      registers: regs,
+      // The kernel's -ERESTART* results mean nothing outside this kernel: the
+      // image holds the registers the restart would give, as CRIU's do, so that
+      // any restorer resumes the syscall.
+      registers: restartedRegisters(regs),
       fpu: parseXsave(xstate),
       tls: injected.tls,
     },
