@@ -35,7 +35,7 @@ export type { SeccompFilter, SeccompFilters, TimeNamespace } from './namespaces'
 export { readCheckpoint } from './read';
 export type { FileRemap, GhostFile, MessageSender, PipeContents, QueuedPacket } from './shared';
 export { memfdFileEntry, memfdFileOf, SEAL_BITS, type MemfdFile, type MemfdInode, type SharedMemory, type ShmemPages } from './shared-memory';
-export { FD_FLAG_BITS, type FdEntry, type FdTable, type FsState, type Task, type TaskIds } from './task';
+export { FD_FLAG_BITS, isZombie, threadIdOf, type FdEntry, type FdTable, type FsState, type Task, type TaskIds } from './task';
 export { readTaskMemory } from './task-memory';
 export type { Credentials, RseqRegistration, SignalStack, Thread, ThreadCore } from './thread';
 export type { TimeSpec, TimeValue } from './time';

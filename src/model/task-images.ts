@@ -7,7 +7,7 @@ import type { ImageToWrite } from './image-set';
 import { memoryRules } from './memory';
 import { pageMapHeaderRules, pageRangeDefaults, pageRangeRules, type PageMap } from './pagemap';
 import { processRules, type Process } from './process';
-import { fsStateRules, taskIdsRules, treeEntryRules, type Task, type TreeEntry } from './task';
+import { fsStateRules, taskIdsRules, threadIdOf, treeEntryRules, type Task, type TreeEntry } from './task';
 import { threadRules, type Thread } from './thread';
 
 type MainCore = Omit<Thread, 'tid'> & { process: Process };
@@ -15,23 +15,25 @@ type MainCore = Omit<Thread, 'tid'> & { process: Process };
 /** The main thread's core also holds the process-wide state (`tc`). */
 const mainCoreRules: Rules<MainCore> = { ...threadRules, process: group('tc', processRules) };
 
-const isMainThread = (task: Pick<Task, 'pid'>, thread: Pick<Thread, 'tid'>): boolean => thread.tid === task.pid || thread.tid === 0;
-
+/** The main thread's core is core-PID.img: a live task lists it by its pid, a zombie by whatever tid (see threadIdOf). */
 async function readThreads(images: ImageDirectory, tree: TreeEntry): Promise<{ threads: Thread[]; process: Process }> {
+  const mainName = coreImage(tree.pid, tree.pid);
+  const mainEntry = await images.readOne(mainName, 'CORE', `${PSTREE} lists task ${tree.pid}`);
+  const { process, ...mainThread } = images.convert(mainName, 0, () => fromEntry<MainCore & Modeled>(mainEntry, mainCoreRules));
+  const task = { pid: tree.pid, process };
+  if (!tree.threadIds.some((tid) => threadIdOf(task, { tid }) === tree.pid)) {
+    throw new AmberError(`${images.pathOf(PSTREE)}: task ${tree.pid}: its thread list ${JSON.stringify(tree.threadIds)} lacks the task itself`);
+  }
   const threads: Thread[] = [];
-  let process: Process | undefined;
   for (const tid of tree.threadIds) {
+    if (threadIdOf(task, { tid }) === tree.pid) {
+      threads.push({ tid, ...mainThread });
+      continue;
+    }
     const name = coreImage(tree.pid, tid);
     const entry = await images.readOne(name, 'CORE', `${PSTREE} lists thread ${tid} of task ${tree.pid}`);
-    if (isMainThread(tree, { tid })) {
-      const { process: main, ...thread } = images.convert(name, 0, () => fromEntry<MainCore & Modeled>(entry, mainCoreRules));
-      process = main;
-      threads.push({ tid, ...thread });
-    } else {
-      threads.push({ tid, ...images.convert(name, 0, () => fromEntry(entry, threadRules)) });
-    }
+    threads.push({ tid, ...images.convert(name, 0, () => fromEntry(entry, threadRules)) });
   }
-  if (process === undefined) throw new AmberError(`${images.pathOf(PSTREE)}: task ${tree.pid}: its thread list ${JSON.stringify(tree.threadIds)} lacks the task itself`);
   return { threads, process };
 }
 
@@ -80,11 +82,15 @@ export function treeEntryOf(task: Task): Entry {
 
 /** The task's own images (core per thread, ids, fs, mm, pagemap). */
 export function taskImages(task: Task): ImageToWrite[] {
-  const images: ImageToWrite[] = task.threads.map((thread) => ({
-    name: coreImage(task.pid, thread.tid),
-    kind: 'CORE',
-    entries: [isMainThread(task, thread) ? toEntry<MainCore & Modeled>({ ...thread, process: task.process }, mainCoreRules) : toEntry(thread, threadRules)],
-  }));
+  const images: ImageToWrite[] = task.threads.map((thread) => {
+    const tid = threadIdOf(task, thread);
+    const isMain = tid === task.pid;
+    return {
+      name: coreImage(task.pid, tid),
+      kind: 'CORE',
+      entries: [isMain ? toEntry<MainCore & Modeled>({ ...thread, process: task.process }, mainCoreRules) : toEntry(thread, threadRules)],
+    };
+  });
   const single = <T extends Modeled>(name: string, kind: string, value: T | undefined, rules: Rules<T>): void => {
     if (value !== undefined) images.push({ name, kind, entries: [toEntry(value, rules)] });
   };

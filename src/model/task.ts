@@ -1,7 +1,7 @@
 /** A process of the checkpointed tree: its place in the tree, its threads and its per-process images. */
 import { flags, identifier, integer, list, optional, text, zeroIsNone, type Flags } from './codecs';
 import { field, type Modeled, type Rules } from './fields';
-import type { Fd, FileId, Pid, Tid } from './ids';
+import { asTid, type Fd, type FileId, type Pid, type Tid } from './ids';
 import type { Memory } from './memory';
 import type { PageMap } from './pagemap';
 import type { Process } from './process';
@@ -36,7 +36,7 @@ export interface Task extends Modeled {
   parent: Pid | undefined;
   pgid: Pid;
   sid: Pid;
-  /** In the tree's order; a zombie's single thread has tid 0. */
+  /** In the tree's order; a zombie's single thread is the task itself, whatever tid it lists (see threadIdOf). */
   threads: Thread[];
   process: Process;
   /** Undefined for a zombie, as are fs, memory and pageMap. */
@@ -45,6 +45,17 @@ export interface Task extends Modeled {
   memory: Memory | undefined;
   pageMap: PageMap | undefined;
 }
+
+/** A zombie (stored as 'dead') has no memory, files or threads of its own: only its exit status. */
+export const isZombie = (task: Pick<Task, 'process'>): boolean => task.process.state === 'dead' || task.process.state === 'zombie';
+
+/**
+ * The id a thread has. A zombie's one listed thread means nothing: amber
+ * and CRIU's older dumps list 0, CRIU 4.2 leaves the value unset. Its one
+ * thread is the task itself, whose core image is core-PID.img.
+ */
+export const threadIdOf = (task: Pick<Task, 'pid' | 'process'>, thread: Pick<Thread, 'tid'>): Tid =>
+  isZombie(task) || thread.tid === 0 ? asTid(task.pid) : thread.tid;
 
 /** A task's entry in pstree.img. */
 export interface TreeEntry extends Modeled {

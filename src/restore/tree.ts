@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { AmberError } from '../errors';
-import type { Task } from '../model';
+import { isZombie, type Task } from '../model';
 import {
   __WALL,
   CLONE_FILES,
@@ -55,10 +55,6 @@ const RSEQ_FLAG_UNREGISTER = 1n;
 const EEXIST = 17n;
 /** A thread as pthread_create makes one: sharing memory, files, fs, signal handlers and SysV undo lists. */
 const THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
-
-function isZombie(task: Task): boolean {
-  return task.process.state === 'dead' || task.process.state === 'zombie';
-}
 
 function pidInUse(pid: Pid): AmberError {
   return new AmberError(`task ${pid}: cannot take pid ${pid}: it is in use`);

@@ -103,7 +103,7 @@ const BROKEN: readonly BrokenCase[] = [
     name: "a thread's core image missing",
     workload: 'tree',
     damage: (dir) => fs.rmSync(path.join(dir, 'core-24829.img')),
-    expected: 'error: core-24829.img: missing, but pstree.img lists thread 24829 of task 24829',
+    expected: 'error: core-24829.img: missing, but pstree.img lists task 24829',
   },
   {
     name: 'overlapping pagemap entries',

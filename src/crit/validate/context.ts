@@ -1,6 +1,6 @@
 /** What every check reads: the typed model, and the decoded images for what the model leaves out. */
 import type { DecodedImage, Message } from '../../images';
-import type { Checkpoint, FileId, Task } from '../../model';
+import type { Checkpoint, FileId } from '../../model';
 import { FILES } from '../../model/image-names';
 import type { Finding } from './findings';
 
@@ -45,4 +45,4 @@ export function fileType(context: CheckContext, id: FileId): string | undefined 
 }
 
 /** A zombie keeps a core image and nothing else (CRIU stores it as 'dead'). */
-export const isZombie = (task: Task): boolean => task.process.state === 'dead' || task.process.state === 'zombie';
+export { isZombie } from '../../model';

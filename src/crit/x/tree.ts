@@ -1,5 +1,5 @@
 /** `crit x DIR tree`: the process tree with each task's session, process group and threads. */
-import { readCheckpoint, type Pid, type Task, type TaskState, type Tid } from '../../model';
+import { isZombie, readCheckpoint, type Pid, type TaskState, type Tid } from '../../model';
 import type { ImageDir } from './image-dir';
 
 const INDENT = '    ';
@@ -21,8 +21,6 @@ interface TaskNode {
   threads: ThreadNode[];
   children: TaskNode[];
 }
-
-const isZombie = (task: Task): boolean => task.process.state === 'dead' || task.process.state === 'zombie';
 
 function exitOf(status: number): TaskNode['exit'] {
   const signal = status & 0x7f;

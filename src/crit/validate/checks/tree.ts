@@ -55,7 +55,7 @@ function checkThreads(task: Task, index: number): Finding[] {
   }
   const findings: Finding[] = [];
   if (task.threads.length !== 1) findings.push(error(PSTREE, `zombie ${task.pid} lists ${task.threads.length} threads; a zombie has one`, { entry: index, field: 'threads' }));
-  const core = coreImage(task.pid, task.threads[0]?.tid ?? task.pid);
+  const core = coreImage(task.pid, task.pid);
   if (task.threads.some((thread) => thread.cpu !== undefined)) findings.push(warning(core, `zombie ${task.pid} has registers, which restore ignores`, { entry: 0, field: 'thread_info' }));
   return findings;
 }
