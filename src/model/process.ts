@@ -1,6 +1,6 @@
 /** Process-wide state from the main thread's core image (task_core_entry). */
 import { bigInteger, boolean, bytes, integer, namedNumber, optional, text } from './codecs';
-import { field, group, inline, messages, optionalGroup, type Modeled, type Rules } from './fields';
+import { field, group, inline, messages, optionalGroup, type Codec, type Modeled, type Rules } from './fields';
 import type { Address, SignalSet } from './ids';
 import { timeSpecRules, timeValueRules, type TimeSpec, type TimeValue } from './time';
 
@@ -88,11 +88,24 @@ const intervalTimerRules: Rules<IntervalTimer> = {
   remaining: inline(timeValueRules('vsec', 'vusec')),
 };
 
+/**
+ * CRIU stores a personality as the hex text of /proc/PID/personality read
+ * as a decimal number (ADDR_NO_RANDOMIZE, 0x40000, becomes 40000), and its
+ * restore leaves the value alone. amber writes it the same way, so that each
+ * reads the other's images, and reads the digits back as hex. Linux's
+ * personality flags are written with the digits 0-8 only, so none is lost;
+ * a hex digit a-f ends the number, as it ends CRIU's reading.
+ */
+const personalityDigits: Codec<number> = {
+  read: (value) => parseInt(String(integer.read(value)), 16),
+  write: (value) => Number(/^\d*/.exec(value.toString(16).padStart(8, '0'))?.[0] || '0'),
+};
+
 /** Where the process-wide fields sit in the main thread's core entry. */
 export const processRules: Rules<Process> = {
   state: field('task_state', namedNumber(TASK_STATES)),
   exitStatus: field('exit_code', integer),
-  personality: field('personality', integer),
+  personality: field('personality', personalityDigits),
   kernelFlags: field('flags', integer),
   blockedSignals: field('blk_sigset', bigInteger),
   name: field('comm', text),
