@@ -19,8 +19,12 @@ export const IMG_SERVICE_MAGIC = 0x55105940;
 
 /** Raw bytes that follow an entry's message, and how long they are. */
 export type ExtraPayload =
-  /** One blob whose length is the sum of the named message fields, zero-padded to `align` bytes. */
-  | { kind: 'length-field'; fields: readonly string[]; align?: number }
+  /**
+   * One blob whose length is the sum of the named message fields, zero-padded
+   * to `align` bytes; none at all when the boolean `elsewhereField` is set
+   * (crit then shows an empty blob).
+   */
+  | { kind: 'length-field'; fields: readonly string[]; align?: number; elsewhereField?: string }
   /** Several blobs back to back, each as long as its field says; shown as an object keyed by `key`. */
   | { kind: 'named-blobs'; blobs: readonly { key: string; lengthField: string }[] }
   /** `countField` native-endian u16 values, zero-padded to `align` bytes; shown as a list of numbers. */
@@ -98,7 +102,8 @@ export const IMAGE_KINDS: readonly ImageKind[] = [
   kind('CREDS', 0x54023547, 'creds_entry', ['creds-%u.img']),
   kind('IPC_VAR', 0x53115007, 'ipc_var_entry', ['ipcns-var-%u.img']),
   kind('IPCNS_SHM', 0x46283044, 'ipc_shm_entry', ['ipcns-shm-%u.img'], {
-    extra: { kind: 'length-field', fields: ['size'], align: 4 },
+    // CRIU 4 keeps a segment's contents in pagemap-shmem-ID.img and pages-N.img instead (in_pagemaps).
+    extra: { kind: 'length-field', fields: ['size'], align: 4, elsewhereField: 'in_pagemaps' },
   }),
   kind('IPCNS_MSG', 0x55453737, 'ipc_msg_entry', ['ipcns-msg-%u.img'], {
     extra: { kind: 'sub-entries', countField: 'qnum', message: 'ipc_msg', lengthField: 'msize', align: 8 },

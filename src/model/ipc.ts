@@ -58,7 +58,7 @@ export interface IpcDescription {
 export interface IpcSegment extends Modeled {
   description: IpcDescription;
   size: bigint;
-  /** The segment's bytes; undefined when the image keeps them in pagemap images (in_pagemaps). */
+  /** The segment's bytes; undefined when the image keeps them in pagemap-shmem-ID.img, by the segment's id (in_pagemaps, as CRIU 4 writes). */
   contents: Buffer | undefined;
 }
 
@@ -121,7 +121,7 @@ function payloadOf(entry: Entry, counter: string): { rest: Entry; extra: unknown
 
 function segmentOf(entry: Entry): IpcSegment {
   const { extra, ...rest } = entry;
-  const contents = extra === undefined ? undefined : bytes.read(extra);
+  const contents = rest.in_pagemaps === true || extra === undefined ? undefined : bytes.read(extra);
   const segment = { ...fromEntry(rest, segmentRules), contents };
   if (contents !== undefined && BigInt(contents.length) !== segment.size) throw new FieldError(`size ${segment.size} but ${contents.length} bytes follow`);
   return segment;

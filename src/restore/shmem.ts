@@ -130,7 +130,8 @@ export class SharedMemoryObjects {
   }
 }
 
-function copyStoredPages(imagesDir: string, pageMap: PageMap, target: Fd): void {
+/** Writes stored pages into `target` at the offsets their ranges give. */
+export function copyStoredPages(imagesDir: string, pageMap: PageMap, target: Fd): void {
   const image = path.join(imagesDir, `pages-${pageMap.pagesId}.img`);
   const source = fs.openSync(image, 'r');
   const buffer = Buffer.alloc(CHUNK_BYTES);

@@ -2,7 +2,7 @@ import type { Message } from '../codec/decode';
 import { encodeMessage } from '../codec/encode';
 import type { ExtraPayload } from '../magic';
 import { criuSchema } from '../schema/registry';
-import { count, roundUp } from './extra';
+import { count, isElsewhere, roundUp } from './extra';
 import { decodeAt, sizedRecord } from './messages';
 import { FramingError } from './reads';
 
@@ -29,6 +29,7 @@ function padded(bytes: Buffer, unit = 1): Buffer[] {
 export function writeExtra(rule: ExtraPayload, extra: unknown, entry: Message, out: Buffer[]): void {
   switch (rule.kind) {
     case 'length-field': {
+      if (isElsewhere(rule, entry)) return;
       const length = rule.fields.reduce((sum, f) => sum + count(entry, f), 0);
       out.push(...padded(sizedBytes(extra, length, '"extra"'), rule.align));
       return;

@@ -27,9 +27,14 @@ export function hasExtra(rule: ExtraPayload, entry: Message): boolean {
   return !(rule.kind === 'rest-of-file' && rule.unlessField !== undefined && entry[rule.unlessField] === true);
 }
 
+/** Whether a length-field payload is kept in other images instead. */
+export const isElsewhere = (rule: ExtraPayload & { kind: 'length-field' }, entry: Message): boolean =>
+  rule.elsewhereField !== undefined && entry[rule.elsewhereField] === true;
+
 export function* readExtra(rule: ExtraPayload, cursor: Cursor, entry: Message): Reads<unknown> {
   switch (rule.kind) {
     case 'length-field': {
+      if (isElsewhere(rule, entry)) return '';
       const length = rule.fields.reduce((sum, f) => sum + count(entry, f), 0);
       const data = yield* take(cursor, roundUp(length, rule.align), 'the entry payload');
       return pythonBase64(data.subarray(0, length));

@@ -6,12 +6,13 @@
  */
 import { AmberError } from '../../errors';
 import type { Checkpoint } from '../../model';
-import type { IpcNamespace } from '../../model/ipc';
+import type { IpcNamespace, IpcSegment } from '../../model/ipc';
+import { shmemPagemapImage } from '../../model/shared-memory';
 import { CLONE_NEWIPC } from '../../sys/constants';
 import { LARGEST_STAT, MSGBUF_TEXT } from '../../sys/sysv-ipc';
 import { TaskCalls, withTaskBuffer } from '../../sys/task-calls';
 import type { RestoringTask } from '../context';
-import { createQueue, createSegment, createSemaphoreSet } from './objects';
+import { createQueue, createSegment, createSemaphoreSet, type StoredPages } from './objects';
 import { writeIpcLimits, writeIpcNextIds } from './sysctls';
 
 /** The id of the root's IPC namespace when it is not the dumper's (inventory root_ids). */
@@ -33,10 +34,18 @@ function checkIpcNamespaces(checkpoint: Checkpoint, namespace: IpcNamespace | un
     const id = task.ids?.ipcNamespace;
     if (id !== undefined && id !== rootId) throw new AmberError(`task ${task.pid}: its IPC namespace ${id} is not the root's (${rootId}), which amber cannot restore yet`);
   }
-  const kept = namespace?.segments.find((segment) => segment.contents === undefined);
-  if (kept !== undefined) {
-    throw new AmberError(`System V shared memory segment ${kept.description.id}: its contents are in pagemap images, which amber cannot restore yet`);
+  const lost = namespace?.segments.find((segment) => segment.contents === undefined && storedPagesOf(checkpoint, segment) === undefined);
+  if (lost !== undefined) {
+    const { id } = lost.description;
+    throw new AmberError(`System V shared memory segment ${id}: ${checkpoint.rawImages.directory}/${shmemPagemapImage(BigInt(id))}, which holds its contents, is missing`);
   }
+}
+
+/** Where the checkpoint keeps a segment's pages when its entry does not (keyed by the segment's id). */
+function storedPagesOf(checkpoint: Checkpoint, segment: IpcSegment): StoredPages | undefined {
+  const id = BigInt(segment.description.id);
+  const pageMap = checkpoint.sharedMemory?.pages.find((pages) => pages.shmid === id)?.pageMap;
+  return pageMap === undefined ? undefined : { imagesDir: checkpoint.rawImages.directory, pageMap };
 }
 
 /** The buffer the largest message, semaphore set or *_ds structure needs. */
@@ -57,7 +66,7 @@ export function restoreIpcNamespace(checkpoint: Checkpoint, root: RestoringTask)
   const calls = new TaskCalls(root.task.pid, root.main.name, (nr, ...args) => root.main.syscall(nr, ...args));
   withTaskBuffer(calls, bufferSize(namespace), (buffer) => {
     writeIpcLimits(buffer, namespace.sysctls);
-    for (const segment of namespace.segments) createSegment(calls, buffer, segment);
+    for (const segment of namespace.segments) createSegment(calls, buffer, segment, storedPagesOf(checkpoint, segment));
     for (const queue of namespace.queues) createQueue(calls, buffer, queue);
     for (const set of namespace.semaphoreSets) createSemaphoreSet(calls, buffer, set);
     writeIpcNextIds(buffer, namespace.sysctls);

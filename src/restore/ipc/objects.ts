@@ -4,7 +4,9 @@
  * made: sysvipc(7) "/proc/sys/kernel/shm_next_id"), key, owner and mode,
  * then its contents: segment bytes, queued messages in order, semaphore values.
  */
+import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
+import type { PageMap } from '../../model';
 import { IPC_SYSCTLS, NEXT_ID_SYSCTLS, type IpcDescription, type IpcQueue, type IpcSegment, type IpcSemaphoreSet } from '../../model/ipc';
 import {
   ctlCall,
@@ -21,11 +23,15 @@ import {
   writeOwner,
   type IpcKind,
 } from '../../sys/sysv-ipc';
+import { PAGE_SIZE } from '../../sys/constants';
 import { Syscall } from '../../sys/syscall-numbers';
 import type { TaskBuffer, TaskCalls } from '../../sys/task-calls';
+import type { Fd, Pid } from '../../sys/types';
 import { writeTaskMemory } from '../../sys/vm';
+import { copyStoredPages } from '../shmem';
 
 const PERMISSION_BITS = 0o777;
+const PAGE_MASK = BigInt(PAGE_SIZE - 1);
 
 /** What the creating *get call takes as its flags: the permission bits, and a new object or failure. */
 const creationFlags = (description: IpcDescription): bigint => BigInt((description.mode & PERMISSION_BITS) | IPC_CREAT | IPC_EXCL);
@@ -45,17 +51,38 @@ function createWithId(calls: TaskCalls, buffer: TaskBuffer, kind: IpcKind, descr
   calls.call(`setting the owner of ${what}`, ...ctlCall(kind, description.id, IPC_SET, address));
 }
 
-export function createSegment(calls: TaskCalls, buffer: TaskBuffer, segment: IpcSegment): void {
+/** A segment's pages kept in a pagemap image rather than in its entry. */
+export interface StoredPages {
+  imagesDir: string;
+  pageMap: PageMap;
+}
+
+export function createSegment(calls: TaskCalls, buffer: TaskBuffer, segment: IpcSegment, stored: StoredPages | undefined): void {
   const { description, size, contents } = segment;
   const id = BigInt(description.id);
   createWithId(calls, buffer, 'shm', description, (what) => calls.call(what, Syscall.Shmget, BigInt(description.key), size, creationFlags(description)));
-  if (contents === undefined || contents.length === 0) return;
+  if (contents === undefined ? stored === undefined : contents.length === 0) return;
   const address = calls.call(`attaching System V shared memory segment ${id}`, Syscall.Shmat, id, 0n, 0n);
   try {
-    const written = writeTaskMemory(calls.pid, [{ addr: address, len: contents.length }], contents);
-    if (written.stoppedAt !== null) throw new AmberError(`${calls.name}: cannot fill System V shared memory segment ${id}`);
+    if (contents !== undefined) {
+      const written = writeTaskMemory(calls.pid, [{ addr: address, len: contents.length }], contents);
+      if (written.stoppedAt !== null) throw new AmberError(`${calls.name}: cannot fill System V shared memory segment ${id}`);
+    } else if (stored !== undefined) {
+      fillFromPages(calls.pid, address, size, stored);
+    }
   } finally {
     calls.call(`detaching System V shared memory segment ${id}`, Syscall.Shmdt, address);
+  }
+}
+
+/** Copies stored pages into the segment through its mapping in the task (/proc/PID/map_files, proc(5)). */
+function fillFromPages(pid: Pid, address: bigint, size: bigint, stored: StoredPages): void {
+  const end = address + ((size + PAGE_MASK) & ~PAGE_MASK);
+  const segment = fs.openSync(`/proc/${pid}/map_files/${address.toString(16)}-${end.toString(16)}`, 'r+') as Fd;
+  try {
+    copyStoredPages(stored.imagesDir, stored.pageMap, segment);
+  } finally {
+    fs.closeSync(segment);
   }
 }
 
