@@ -67,6 +67,8 @@ export interface TtyFile extends Modeled {
   info: TtyInfoId;
   flags: OpenFlags;
   owner: FileOwner;
+  /** The regular-file description of the path it was opened by (/dev/ptmx, /dev/pts/N, /dev/tty). */
+  pathFile: FileId | undefined;
 }
 
 /** Bytes written to one side of a pty and not read yet on the other, by the id of the side that would read them. */
@@ -119,6 +121,7 @@ const ttyFileRules: Rules<TtyFile> = {
   info: field('tty_info_id', identifier<TtyInfoId>()),
   flags: field('flags', flags(OPEN_FLAG_BITS)),
   owner: ownerRule,
+  pathFile: field('regf_id', optional(identifier<FileId>())),
 };
 
 const ttyDataRules: Rules<TtyData> = { tty: field('tty_id', identifier<TtyInfoId>()), data: field('data', bytes) };

@@ -13,14 +13,14 @@ import * as terminal from '../../sys/terminal';
 import type { Pid } from '../../sys/types';
 import { isControllingTtyDevice } from '../../tty/devices';
 import { NO_OWNER, toOpenFlags } from '../file-set';
-import type { FdKind, FdSubject } from './kind';
+import { recordOpenedPath, type FdKind, type FdSubject } from './kind';
 import { orZero, terminalsOfDump } from './tty';
 
 export const controllingTerminals: FdKind = {
   type: 'TTY',
   matches: ({ stat }) => isControllingTtyDevice(stat),
   dump(subject: FdSubject, id: FileId): void {
-    subject.files.add(ttyFileEntry({ id, info: CONTROLLING_TTY_INFO, flags: toOpenFlags(subject.flags), owner: NO_OWNER }));
+    subject.files.add(ttyFileEntry({ id, info: CONTROLLING_TTY_INFO, flags: toOpenFlags(subject.flags), owner: NO_OWNER, pathFile: recordOpenedPath(subject) }));
     const { infos } = terminalsOfDump(subject.files);
     if (infos.has(CONTROLLING_TTY_INFO)) return;
     const fd = copyFdFromProcess(subject.pid, subject.fd);

@@ -4,8 +4,7 @@
  * fifo-data.img once.
  */
 import type { FileId, PipeId } from '../../model';
-import { NO_OWNER, toOpenFlags } from '../file-set';
-import type { FdKind, FdSubject } from './kind';
+import { recordOpenedPath, type FdKind, type FdSubject } from './kind';
 import { readPipeContents } from './pipe-data';
 
 export const fifos: FdKind = {
@@ -14,19 +13,7 @@ export const fifos: FdKind = {
   dump(subject: FdSubject, id: FileId): void {
     const { files, stat } = subject;
     const pipe = Number(stat.ino) as PipeId;
-    const pathFile = files.newId();
-    files.add({ kind: 'fifo', id, pipe, pathFile });
-    files.add({
-      kind: 'regular',
-      id: pathFile,
-      path: subject.link,
-      flags: toOpenFlags(subject.flags),
-      position: 0n,
-      size: undefined,
-      mode: stat.mode,
-      owner: NO_OWNER,
-      buildId: undefined,
-    });
+    files.add({ kind: 'fifo', id, pipe, pathFile: recordOpenedPath(subject) });
     if (!files.claimPipeData(pipe)) return;
     const contents = readPipeContents(subject, pipe);
     if (contents !== undefined) files.fifoContents.push(contents);

@@ -3,7 +3,7 @@ import type * as fs from 'node:fs';
 import type { FileId } from '../../model';
 import type { Fdinfo } from '../../proc/fdinfo';
 import type { Fd, Pid } from '../../sys/types';
-import type { FileSet } from '../file-set';
+import { pathFile, type FileSet } from '../file-set';
 import type { DumpOptions } from '../options';
 
 export interface FdSubject {
@@ -33,3 +33,14 @@ export interface FdKind {
 
 /** /proc/PID/fd/N, which opens (or stats) what the fd points at. */
 export const fdPath = (subject: Pick<FdSubject, 'pid' | 'fd'>): string => `/proc/${subject.pid}/fd/${subject.fd}`;
+
+/**
+ * A regular-file description of the path a FIFO or terminal was opened by,
+ * with the fd's flags: the description's regf_id, which CRIU's restore
+ * requires of a terminal.
+ */
+export function recordOpenedPath(subject: FdSubject): FileId {
+  const id = subject.files.newId();
+  subject.files.add(pathFile(id, subject.link, subject.stat, subject.flags, fdPath(subject)));
+  return id;
+}

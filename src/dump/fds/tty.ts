@@ -19,7 +19,7 @@ import type { Fd, Pid } from '../../sys/types';
 import { ptySideOf, slaveIndexOf, type PtySide } from '../../tty/devices';
 import { copyQueues } from '../../tty/queues';
 import { NO_OWNER, toOpenFlags, type FileSet } from '../file-set';
-import type { FdKind, FdSubject } from './kind';
+import { recordOpenedPath, type FdKind, type FdSubject } from './kind';
 
 /** The terminal devices and queued bytes met so far in one dump. */
 interface DumpedTerminals {
@@ -93,7 +93,7 @@ export const terminals: FdKind = {
     try {
       const index = side === 'master' ? terminal.ptyIndex(fd) : slaveIndexOf(subject.stat.rdev);
       const info = ptyInfoId(index, side === 'master');
-      subject.files.add(ttyFileEntry({ id, info, flags: toOpenFlags(subject.flags), owner: NO_OWNER }));
+      subject.files.add(ttyFileEntry({ id, info, flags: toOpenFlags(subject.flags), owner: NO_OWNER, pathFile: recordOpenedPath(subject) }));
       const dumped = terminalsOfDump(subject.files);
       if (dumped.infos.has(info)) return;
       const device = describeDevice(subject, fd, side, info, index);
