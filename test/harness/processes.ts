@@ -24,3 +24,18 @@ export async function killAndWaitGone(pid: number): Promise<void> {
   killIfAlive(pid);
   await untilGone(pid);
 }
+
+/** The children a thread has made, from /proc/PID/task/TID/children (proc(5)); none once the thread has ended. */
+function childrenOf(pid: number, tid: string): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** `pid` and every process below it. */
+export function processTree(pid: number): number[] {
+  const children = fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => childrenOf(pid, tid));
+  return [pid, ...children.flatMap(processTree)];
+}
