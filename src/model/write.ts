@@ -1,4 +1,5 @@
 /** The typed model as a checkpoint directory of images. */
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { encodeImage } from '../images';
@@ -33,8 +34,10 @@ function checkpointImages(checkpoint: Checkpoint): ImageToWrite[] {
  */
 export async function writeCheckpoint(checkpoint: Checkpoint, directory: string): Promise<void> {
   await fsp.mkdir(directory, { recursive: true });
+  // Written synchronously: a checkpoint's images are small, and a dump writes them while the tree is frozen,
+  // where each await of an asynchronous write cost more than the write itself.
   for (const image of checkpointImages(checkpoint)) {
-    await fsp.writeFile(path.join(directory, image.name), encodeImage({ magic: image.kind, entries: image.entries }, image.name));
+    fs.writeFileSync(path.join(directory, image.name), encodeImage({ magic: image.kind, entries: image.entries }, image.name));
   }
   const { rawImages } = checkpoint;
   if (path.resolve(rawImages.directory) === path.resolve(directory)) return;
