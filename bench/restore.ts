@@ -2,10 +2,12 @@
  * Speed of `amber restore -d`: a small single-threaded program, and a
  * program with 1 GiB of random anonymous memory restored from tmpfs, next
  * to the least any restorer pays for those bytes, measured in the same run:
- * reading the same page image into fresh anonymous memory (page faults and
- * copy). Each program is dumped once, then restored, killed and reaped
- * again and again; medians of five runs after one warm-up run, each right
- * after touching and freeing memory of the working size.
+ * faulting in fresh anonymous memory and filling it with the same page
+ * image, by a small C program (bench/programs/fill-fresh-memory.c) in each
+ * of the ways a process can; the fastest way is the limit. Each program is
+ * dumped once, then restored, killed and reaped again and again; medians of
+ * five runs after one warm-up run, each right after touching and freeing
+ * memory of the working size.
  *
  *   node dist/bench/restore.js
  */
@@ -18,9 +20,11 @@ import { kill } from '../src/sys/process';
 import { asPid } from '../src/sys/types';
 import { waitpid } from '../src/sys/wait';
 import { withPrograms, type StartProgram } from '../test/harness/programs';
+import { buildProgram, BENCH_PROGRAMS_DIR } from '../test/harness/build';
+import { runProgram } from './lib/programs';
 import { withScratchDir } from './lib/scratch';
 import { formatNumber, formatTable } from './lib/table';
-import { medianRun } from './lib/timing';
+import { median, medianRun } from './lib/timing';
 import { warmUpMemory } from './lib/warm-up';
 
 const RUNS = 5;
@@ -48,22 +52,23 @@ function timeRestore(images: string, pid: number, bytes: number): Promise<number
   );
 }
 
-/** Reads every pages file of `images` into fresh anonymous memory: faulting it in and filling it. */
-function timeFreshFill(images: string, bytes: number): Promise<number> {
-  const files = fs.readdirSync(images).filter((name) => /^pages-\d+\.img$/.test(name)).map((name) => path.join(images, name));
-  const fill = async (): Promise<void> => {
-    for (const file of files) {
-      const size = fs.statSync(file).size;
-      const memory = Buffer.allocUnsafeSlow(size);
-      const fd = fs.openSync(file, 'r');
-      try {
-        for (let done = 0; done < size; ) done += fs.readSync(fd, memory, done, size - done, done);
-      } finally {
-        fs.closeSync(fd);
-      }
+const FILL_WAYS = ['read', 'populate', 'proc-mem'] as const;
+
+/** Median milliseconds of filling fresh anonymous memory with the pages file of `images`, each way, as the program times it. */
+async function timeFreshFill(images: string, bytes: number): Promise<Map<(typeof FILL_WAYS)[number], number>> {
+  const program = await buildProgram('fill-fresh-memory', BENCH_PROGRAMS_DIR);
+  const [pages, ...others] = fs.readdirSync(images).filter((name) => /^pages-\d+\.img$/.test(name));
+  if (pages === undefined || others.length > 0) throw new Error(`${images}: expected one pages file`);
+  const times = new Map<(typeof FILL_WAYS)[number], number>();
+  for (const way of FILL_WAYS) {
+    const runs: number[] = [];
+    for (let run = 0; run <= RUNS; run++) {
+      warmUpMemory(bytes);
+      runs.push(Number(runProgram(program, [way, path.join(images, pages)])));
     }
-  };
-  return medianRun({ prepare: () => warmUpMemory(bytes), work: fill }, RUNS);
+    times.set(way, median(runs.slice(1)));
+  }
+  return times;
 }
 
 async function main(): Promise<void> {
@@ -75,12 +80,14 @@ async function main(): Promise<void> {
       const bigPid = await dumpProgram(start, BIG_MIB, bigImages);
       const bytes = BIG_MIB * MIB;
       const restoreSeconds = await timeRestore(bigImages, bigPid, bytes);
-      const fillSeconds = await timeFreshFill(bigImages, bytes);
+      const fills = await timeFreshFill(bigImages, bytes);
+      const limitSeconds = Math.min(...fills.values()) / 1000;
       const rate = (seconds: number): string => formatNumber(bytes / MIB / seconds);
+      const ratio = (seconds: number): string => formatNumber(limitSeconds / seconds, 2);
       return [
         ['small program, restore -d', formatNumber(smallSeconds * 1000, 1), '', ''],
-        [`${BIG_MIB} MiB random anonymous, restore -d from tmpfs`, formatNumber(restoreSeconds * 1000, 1), rate(restoreSeconds), formatNumber(fillSeconds / restoreSeconds, 2)],
-        [`${BIG_MIB} MiB read into fresh anonymous memory (limit)`, formatNumber(fillSeconds * 1000, 1), rate(fillSeconds), '1.00'],
+        [`${BIG_MIB} MiB random anonymous, restore -d from tmpfs`, formatNumber(restoreSeconds * 1000, 1), rate(restoreSeconds), ratio(restoreSeconds)],
+        ...[...fills].map(([way, ms]) => [`  fresh memory filled by ${way}${ms / 1000 === limitSeconds ? ' (limit)' : ''}`, formatNumber(ms, 1), rate(ms / 1000), ratio(ms / 1000)]),
       ];
     }),
   );
