@@ -71,7 +71,7 @@ function given<K extends keyof CriuSettings>(settings: CriuSettings, ...keys: K[
 export function parseDumpCommandLine(args: readonly string[]): CriuCommandLine<DumpOptions> {
   return commandLine('dump', args, (settings, imagesDir, workDir) => {
     if (settings.pid === undefined) throw new AmberError("no process to dump: give its pid as 'amber dump PID [DIR]' or with -t PID");
-    return { pid: asPid(settings.pid), imagesDir, leaveRunning: settings.leaveRunning, shellJob: settings.shellJob, fileLocks: settings.fileLocks, externalUnixSockets: settings.externalUnixSockets, ...given(settings, 'manageCgroups'), ...pidfileIn(settings, workDir) };
+    return { pid: asPid(settings.pid), imagesDir, leaveRunning: settings.leaveRunning, shellJob: settings.shellJob, fileLocks: settings.fileLocks, externalUnixSockets: settings.externalUnixSockets, ...given(settings, 'manageCgroups'), ...given(settings, 'ghostLimit'), ...pidfileIn(settings, workDir) };
   });
 }
 

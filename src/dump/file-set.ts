@@ -11,6 +11,7 @@ import { flags } from '../model/codecs';
 import { KcmpType } from '../sys/constants';
 import { kcmp } from '../sys/pidfd';
 import type { Fd, Pid } from '../sys/types';
+import { DEFAULT_GHOST_LIMIT } from './ghosts';
 
 /** A description reached through an fd, to compare later fds against. */
 interface SeenDescription {
@@ -64,6 +65,9 @@ export class FileSet {
   private readonly gathered = new Map<string, unknown>();
 
   private nextId = 1;
+
+  /** `ghostLimit`: the largest unlinked file whose contents the checkpoint carries. */
+  constructor(readonly ghostLimit = DEFAULT_GHOST_LIMIT) {}
 
   newId(): FileId {
     return asFileId(this.nextId++);

@@ -47,7 +47,7 @@ function describeTree(
   // The dumper's own ids come first, as CRIU numbers them (inventory root_ids).
   const dumperIds = ids.of(asPid(process.pid));
   const cgroups = options.manageCgroups === 'ignore' ? undefined : new CgroupSets();
-  const files = new FileSet();
+  const files = new FileSet(options.ghostLimit);
   const fdTables = new Map<number, FdTable>();
   const mappings = new Map<Pid, SmapsVma[]>();
   const seccomp = new SeccompChains();

@@ -8,12 +8,14 @@ import { AmberError } from '../errors';
 import { MAPPING_BITS, PROTECTION_BITS, VMA_KIND_BITS, type FileId, type Memory, type Vma } from '../model';
 import { flags } from '../model/codecs';
 import { readAuxv } from '../proc/auxv';
+import { DELETED } from '../proc/maps';
 import { readSmaps, type SmapsVma } from '../proc/smaps';
 import { readStat } from '../proc/stat';
 import type { VmFlag } from '../proc/vm-flags';
 import type { Pid } from '../sys/types';
 import type { MemoryFacts } from './core';
 import { pathFile, type FileSet } from './file-set';
+import { remapToGhost } from './ghosts';
 import { isSharedObjectMapping, mapFilesPath, sharedMemoryBacking, type VmaBacking } from './shmem-mapping';
 
 const protection = flags(PROTECTION_BITS);
@@ -63,17 +65,30 @@ function kindBits(vma: SmapsVma): number {
 
 function refuseUnsupported(pid: Pid, vma: SmapsVma): void {
   const where = `task ${pid}: mapping 0x${vma.start.toString(16)}-0x${vma.end.toString(16)}`;
-  if (vma.kind === 'file' && vma.deleted) throw new AmberError(`${where}: ${vma.name} was unlinked while mapped, which is not supported yet`);
   // Anonymous shared memory and memfds are files ("/dev/zero (deleted)"); only a named one ([anon_shmem:NAME]) gets here.
   if (vma.shared && vma.kind !== 'file') throw new AmberError(`${where}: shared anonymous memory named '${vma.name}' is not supported yet`);
   if (vma.kind === 'special') throw new AmberError(`${where}: ${vma.name} is not supported yet`);
 }
 
+/**
+ * The regular-file description a mapping (or the executable link) names,
+ * one per inode and access; `link` is a /proc link that reaches the inode.
+ * An unlinked file comes back from its ghost.
+ */
+function fileOfMapping(files: FileSet, path: string, deleted: boolean, link: string, openFlags: number, where: string): FileId {
+  const stat = fs.statSync(link);
+  return files.byPath(`map:${stat.dev}:${stat.ino}:${openFlags}`, (id) => {
+    const file = pathFile(id, path, stat, openFlags, link);
+    if (!deleted) return file;
+    if (stat.nlink > 0) throw new AmberError(`${where}: ${path} was unlinked while mapped but has other links, which is not supported yet`);
+    remapToGhost(files, id, link, stat, where);
+    return file;
+  });
+}
+
 function mappedFile(pid: Pid, vma: SmapsVma, files: FileSet): FileId {
-  const openFlags = vma.shared && vma.write ? O_RDWR : 0;
-  const mapFile = mapFilesPath(pid, vma);
-  const stat = fs.statSync(mapFile);
-  return files.byPath(`map:${stat.dev}:${stat.ino}:${openFlags}`, (id) => pathFile(id, vma.name, stat, openFlags, mapFile));
+  const where = `task ${pid}: mapping 0x${vma.start.toString(16)}-0x${vma.end.toString(16)}`;
+  return fileOfMapping(files, vma.name, vma.deleted, mapFilesPath(pid, vma), vma.shared && vma.write ? O_RDWR : 0, where);
 }
 
 /** A mapped file, anonymous memory, or a special mapping. */
@@ -114,10 +129,10 @@ export interface MemoryDump {
 
 /** The task's mm image; the executable and mapped files go into `files` first, as CRIU numbers them. */
 export function dumpMemory(pid: Pid, facts: MemoryFacts, files: FileSet): MemoryDump {
-  const exePath = fs.readlinkSync(`/proc/${pid}/exe`);
   const exeLink = `/proc/${pid}/exe`;
-  const exeStat = fs.statSync(exeLink);
-  const executable = files.byPath(`map:${exeStat.dev}:${exeStat.ino}:0`, (id) => pathFile(id, exePath, exeStat, 0, exeLink));
+  const exeName = fs.readlinkSync(exeLink);
+  const exeDeleted = exeName.endsWith(DELETED);
+  const executable = fileOfMapping(files, exeDeleted ? exeName.slice(0, -DELETED.length) : exeName, exeDeleted, exeLink, 0, `task ${pid}: executable`);
   const stat = readStat(pid);
   const smaps = readSmaps(pid);
   const vmas = smaps.map((vma) => vmaOf(pid, vma, files));

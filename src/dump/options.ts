@@ -19,6 +19,8 @@ export interface DumpOptions {
    * outside the tree, to be connected to that name again on restore (else it is refused, as CRIU does).
    */
   externalUnixSockets?: boolean;
+  /** --ghost-limit: the largest unlinked file, open or mapped, whose contents the checkpoint carries (default 1 MiB, as CRIU's). */
+  ghostLimit?: number;
   /** --manage-cgroups: 'ignore' records no cgroups (default: record them). */
   manageCgroups?: CgroupMode;
   /** --pidfile: where to write the root pid. */

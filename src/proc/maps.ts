@@ -54,7 +54,8 @@ const SPECIAL_KINDS: ReadonlyMap<string, VmaKind> = new Map([
   ['[vsyscall]', 'vsyscall'],
 ]);
 
-const DELETED = ' (deleted)';
+/** What the kernel prints after the path of an unlinked file, in maps and /proc links (proc(5)). */
+export const DELETED = ' (deleted)';
 const LINE = /^([0-9a-f]+)-([0-9a-f]+) ([r-])([w-])([x-])([sp]) ([0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) ([0-9]+) *(.*)$/;
 
 function backing(text: string): Pick<Vma, 'kind' | 'name' | 'deleted'> {

@@ -52,6 +52,7 @@ export class OpenDescriptions {
   }
 
   closeAll(): void {
+    this.context.removeNames();
     const fds = new Set<Fd>([...[...this.opened.values()].map((file) => file.fd), ...this.context.held()]);
     for (const fd of fds) close(fd);
     this.opened.clear();

@@ -81,12 +81,13 @@ function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'im
   const shared = sharedMemoryFor(context.checkpoint);
   const restorers = new SharedObjectRestorers();
   let pages = 0;
-  live.forEach((task, i) => {
-    if (restorers.claims('memory', task.task)) pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared);
-    options.onProgress?.(i + 1, live.length);
-  });
+  // Mappings of unlinked files use the descriptions too: a mapping and an fd of one such file share its ghost.
   const descriptions = new OpenDescriptions(context);
   try {
+    live.forEach((task, i) => {
+      if (restorers.claims('memory', task.task)) pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared, descriptions);
+      options.onProgress?.(i + 1, live.length);
+    });
     for (const task of live) {
       if (restorers.claims('fs', task.task)) restoreFsState(context.checkpoint, task);
       if (restorers.claims('files', task.task)) restoreFds(context, task, descriptions);

@@ -11,6 +11,7 @@ import { readMaps } from '../proc/maps';
 import { Syscall } from '../sys/syscall-numbers';
 import type { Address } from '../sys/types';
 import type { RestoringTask } from './context';
+import type { OpenDescriptions } from './files';
 import { fillPages } from './page-fill';
 import { writeArguments } from './scratch-layout';
 import { isSharedMemoryVma, type SharedMemoryObjects } from './shmem';
@@ -50,12 +51,18 @@ export function unmapInherited(task: RestoringTask): void {
   for (const { start, end } of runs) task.main.check('unmapping the inherited address space', Syscall.Munmap, start, end - start);
 }
 
+/** What the task opens to map file `id`: its path, or amber's description of it when only a remap reaches it (unlinked). */
+function mappedFilePath(checkpoint: Checkpoint, id: FileId, descriptions: OpenDescriptions, user: string): string {
+  if (checkpoint.remaps.some((remap) => remap.file === id)) return `/proc/${process.pid}/fd/${descriptions.get(id, user).file.fd}`;
+  return regularFilePath(checkpoint, id, user);
+}
+
 /** Opens in the task every file the image maps (and its executable), once each. */
-function openMappedFiles(checkpoint: Checkpoint, task: RestoringTask, memory: Memory): Map<FileId, bigint> {
+function openMappedFiles(checkpoint: Checkpoint, task: RestoringTask, memory: Memory, descriptions: OpenDescriptions): Map<FileId, bigint> {
   const opened = new Map<FileId, bigint>();
   const open = (id: FileId, flags: number): void => {
     if (opened.has(id)) return;
-    const file = regularFilePath(checkpoint, id, `task ${task.task.pid}`);
+    const file = mappedFilePath(checkpoint, id, descriptions, `task ${task.task.pid}`);
     opened.set(id, openInTask(task, file, flags, 'to map it'));
   };
   for (const vma of memory.vmas) {
@@ -106,12 +113,12 @@ function setMmMap(task: RestoringTask, memory: Memory, exeFd: bigint): void {
 }
 
 /** Replaces the task's address space with the image's; returns the pages restored. */
-export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: RestoringTask, shared: SharedMemoryObjects): number {
+export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: RestoringTask, shared: SharedMemoryObjects, descriptions: OpenDescriptions): number {
   const { memory, pageMap } = task.task;
   if (memory === undefined) throw new AmberError(`task ${task.task.pid}: the checkpoint has no memory image for it`);
   unmapInherited(task);
   placeSpecialMappings(task, memory.vmas);
-  const files = openMappedFiles(checkpoint, task, memory);
+  const files = openMappedFiles(checkpoint, task, memory, descriptions);
   const vmas = memory.vmas.filter((vma) => !isSpecialImageVma(vma));
   const stored = pageMap === undefined ? [] : pageLocations(pageMap).map(({ range }) => range.address);
   const planned = vmas.map((vma) => ({ vma, prot: mappingProtection(vma, stored.some((address) => vma.start <= address && address < vma.end)) }));

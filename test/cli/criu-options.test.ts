@@ -64,12 +64,20 @@ test('unknown options and missing values are named', () => {
   assert.throws(() => parseDumpCommandLine(['1', '--leave-running=yes']), refusal(/'--leave-running' takes no value/));
   assert.throws(() => parseDumpCommandLine(['--tree=abc']), refusal(/invalid argument for --tree: 'abc'/));
   assert.throws(() => parseDumpCommandLine(['1', '--timeout', '-3']), refusal(/invalid argument for --timeout/));
+  assert.throws(() => parseDumpCommandLine(['1', '--ghost-limit', '1T']), refusal(/invalid argument for --ghost-limit: '1T'/));
+});
+
+test('--ghost-limit takes a size as CRIU writes one', () => {
+  assert.equal(parseDumpCommandLine(['1', '--ghost-limit=512K']).options.ghostLimit, 512 << 10);
+  assert.equal(parseDumpCommandLine(['1', '--ghost-limit', '2m']).options.ghostLimit, 2 << 20);
+  assert.equal(parseDumpCommandLine(['1', '--ghost-limit=4096']).options.ghostLimit, 4096);
+  assert.equal(parseDumpCommandLine(['1']).options.ghostLimit, undefined);
 });
 
 test("an option of the other command is refused, one of criu's later features says why", () => {
   assert.throws(() => parseRestoreCommandLine(['-t', '5']), refusal(/'-t' is for 'amber dump' only/));
   assert.throws(() => parseDumpCommandLine(['1', '--restore-detached']), refusal(/is for 'amber restore' only/));
-  const later = [['--tcp-established'], ['--page-server'], ['--lazy-pages'], ['--ghost-limit=1M'], ['--external', 'veth[x]'], ['--ext-unix-sk=12'], ['--tls']];
+  const later = [['--tcp-established'], ['--page-server'], ['--lazy-pages'], ['--external', 'veth[x]'], ['--ext-unix-sk=12'], ['--tls']];
   for (const args of later) assert.throws(() => parseDumpCommandLine(['1', ...args]), refusal(/is not supported by amber yet: \S/), args[0]);
   // --no-X asks for what amber does anyway.
   assert.equal(parseDumpCommandLine(['1', '--no-tcp-established', '--no-file-locks']).options.pid, 1);

@@ -26,6 +26,8 @@ type Tool = 'amber' | 'CRIU';
 
 interface InteropCase {
   program: string;
+  /** What the test is called when the program appears more than once. */
+  variant?: string;
   /** The program's arguments, given a scratch directory and a name unique to the run. */
   args?: (scratch: string, unique: string) => string[];
   fileLocks?: boolean;
@@ -50,6 +52,7 @@ const CASES: InteropCase[] = [
   { program: 'restore-file-locks', args: (scratch) => [scratch], fileLocks: true },
   { program: 'restore-ipc', args: () => ['own'] },
   { program: 'restore-shared-memory', args: (_, unique) => [`/${unique}`] },
+  { program: 'restore-shared-memory', variant: 'unlinked while mapped', args: (_, unique) => [`/${unique}`, 'unlinked'] },
   { program: 'restore-fsnotify', args: (scratch) => [scratch] },
   { program: 'dump-threads' },
   { program: 'dump-tree', args: (scratch) => [scratch] },
@@ -114,6 +117,6 @@ async function roundTrip(t: TestContext, c: InteropCase, dumper: Tool, restorer:
 for (const c of CASES) {
   for (const [dumper, restorer] of [['amber', 'CRIU'], ['CRIU', 'amber']] as const) {
     const skip = 'missing' in criu ? criu.missing : c.onlyDumpedBy !== undefined && c.onlyDumpedBy.tool !== dumper ? c.onlyDumpedBy.why : false;
-    test(`${c.program}: dumped by ${dumper}, restored by ${restorer}, runs on and passes its own checks`, { timeout: 30_000, skip }, (t) => roundTrip(t, c, dumper, restorer));
+    test(`${c.program}${c.variant === undefined ? '' : ` (${c.variant})`}: dumped by ${dumper}, restored by ${restorer}, runs on and passes its own checks`, { timeout: 30_000, skip }, (t) => roundTrip(t, c, dumper, restorer));
   }
 }

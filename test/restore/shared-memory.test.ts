@@ -43,11 +43,12 @@ function storedRuns(dir: string, shmid: number): [number, number][] {
 
 /**
  * /proc/PID/maps, with the inode numbers of the objects a restore makes
- * anew (anonymous shared memory, memfds) left out: their names, places and
- * contents come back, their inode numbers cannot.
+ * anew (anonymous shared memory, memfds, unlinked files from their ghosts)
+ * left out: their names, places and contents come back, their inode
+ * numbers cannot.
  */
 function comparableMaps(pid: number): string[] {
-  return mapsOf(pid).map((line) => (/ (\/dev\/zero|\/memfd:.*) \(deleted\)$/.test(line) ? line.replace(/^(\S+ \S+ \S+ \S+ )\d+/, '$1(new inode)') : line));
+  return mapsOf(pid).map((line) => (line.endsWith(' (deleted)') ? line.replace(/^(\S+ \S+ \S+ \S+ )\d+/, '$1(new inode)') : line));
 }
 
 
@@ -115,7 +116,7 @@ test('anonymous shared memory, a mapped memfd and a POSIX shm object stay one ob
   assert.equal(await program.verdict(), 'PASS');
 });
 
-test('a POSIX shm object unlinked while mapped is refused at dump, naming it', { timeout: 15_000 }, async (t) => {
+test('a POSIX shm object unlinked while mapped and open comes back from one ghost, still one object and still unlinked', { timeout: 30_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-restore-shm-unlinked-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const start = usePrograms(t);
@@ -123,8 +124,35 @@ test('a POSIX shm object unlinked while mapped is refused at dump, naming it', {
   const program = await start('restore-shared-memory', [name, 'unlinked']);
   const child = Number(program.infoValue('child'));
   t.after(() => killIfAlive(child));
-  await assert.rejects(dump({ pid: asPid(program.pid), imagesDir: dir, leaveRunning: false, shellJob: false }), {
-    message: new RegExp(`^task ${program.pid}: mapping 0x[0-9a-f]+-0x[0-9a-f]+: /dev/shm${name} was unlinked while mapped, which is not supported yet$`),
+  const pids = [program.pid, child];
+  const before = pids.map((pid) => ({ maps: comparableMaps(pid), fds: fdsOf(pid) }));
+  assert.ok(before[0].maps.some((line) => line.endsWith(`/dev/shm${name} (deleted)`)), 'the object is mapped unlinked');
+  await dump({ pid: asPid(program.pid), imagesDir: dir, leaveRunning: false, shellJob: false });
+  await program.kill({ freePid: true });
+
+  const ghosts = fs.readdirSync(dir).filter((image) => image.startsWith('ghost-file-'));
+  assert.equal(ghosts.length, 1, 'one ghost for the mappings and the fd of the object');
+  await restore({ imagesDir: dir, detached: true, shellJob: false });
+  assert.deepEqual(
+    pids.map((pid) => ({ maps: comparableMaps(pid), fds: fdsOf(pid) })),
+    before,
+  );
+  assert.equal(fs.existsSync(`/dev/shm${name}`), false, 'the name stays unlinked');
+  program.requestCheck();
+  assert.equal(await program.verdict(), 'PASS');
+});
+
+test('an unlinked file over the ghost limit is refused at dump, naming the mapping, and the tree runs on', { timeout: 15_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-restore-shm-limit-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const name = shmName(t);
+  const program = await usePrograms(t)('restore-shared-memory', [name, 'unlinked']);
+  const child = Number(program.infoValue('child'));
+  t.after(() => killIfAlive(child));
+  await assert.rejects(dump({ pid: asPid(program.pid), imagesDir: dir, leaveRunning: false, shellJob: false, ghostLimit: 1024 }), {
+    message: new RegExp(`^task ${program.pid}: mapping 0x[0-9a-f]+-0x[0-9a-f]+: unlinked file of ${PAGE} bytes is larger than the 1024-byte ghost limit \\(see --ghost-limit\\)$`),
   });
   assert.deepEqual(fs.readdirSync(dir), [], 'no image is left behind');
+  program.requestCheck();
+  assert.equal(await program.verdict(), 'PASS');
 });

@@ -53,6 +53,15 @@ function integer(option: string, value: string | undefined, what: string, min: n
 
 const text = (value: string | undefined): string => value ?? '';
 
+const SIZE_SUFFIXES: Record<string, number> = { '': 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 };
+
+/** A size as CRIU takes one: a number with an optional K, M or G suffix. */
+function byteSize(option: string, value: string | undefined): number {
+  const match = /^(\d+)([KMG]?)$/i.exec(value ?? '');
+  if (match === null) throw new AmberError(`invalid argument for --${option}: '${value ?? ''}' (expected a size such as 512K or 1M)`);
+  return Number(match[1]) * SIZE_SUFFIXES[match[2].toUpperCase()];
+}
+
 const CGROUP_MODES: readonly CgroupMode[] = ['ignore', 'none', 'props', 'soft', 'full', 'strict'];
 
 /** --manage-cgroups[=MODE], CRIU's modes. */
@@ -143,6 +152,11 @@ export const criuOptions: readonly CriuOption[] = [
     apply: (s, _v, negated) => (s.fileLocks = !negated),
   },
   {
+    long: 'ghost-limit', arity: 'value', valueName: 'SIZE', commands: DUMP,
+    help: 'carry unlinked files of up to SIZE bytes (K, M or G suffix; default 1M) in the checkpoint',
+    apply: (s, v) => (s.ghostLimit = byteSize('ghost-limit', v)),
+  },
+  {
     long: 'timeout', arity: 'value', valueName: 'SECONDS', commands: DUMP,
     help: 'give up when the tree does not freeze within SECONDS',
     apply: (s, v) => (s.timeoutSeconds = integer('timeout', v, 'a number of seconds', 1)),
@@ -169,7 +183,6 @@ export const criuOptions: readonly CriuOption[] = [
     apply: (s, v) => (s.externalUnixSockets = withoutInodes(v)),
   },
   refused('link-remap', 'open files whose name is gone are not remapped yet', { negatable: true }),
-  refused('ghost-limit', 'deleted open files are not saved yet', { arity: 'value', valueName: 'SIZE' }),
   refused('evasive-devices', 'device files must be where they were', { negatable: true }),
   {
     long: 'manage-cgroups', arity: 'optional', valueName: 'MODE', commands: BOTH,

@@ -17,6 +17,8 @@ export interface CriuSettings {
   /** -x/--ext-unix-sk. */
   externalUnixSockets: boolean;
   pidfile?: string;
+  /** --ghost-limit: the largest unlinked file carried in the checkpoint, in bytes. */
+  ghostLimit?: number;
   /** --timeout: seconds allowed for freezing the tree. */
   timeoutSeconds?: number;
   displayStats: boolean;

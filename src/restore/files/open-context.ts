@@ -1,10 +1,16 @@
-/** What the openers of one restore share: the checkpoint, objects a kind makes once (pipes, socket pairs), and fds amber holds until the tasks have theirs. */
+/**
+ * What the openers of one restore share: the checkpoint, objects a kind
+ * makes once (pipes, socket pairs), fds amber holds until the tasks have
+ * theirs, and names that exist only while descriptions are opened.
+ */
+import * as fs from 'node:fs';
 import type { Checkpoint } from '../../model';
 import type { Fd } from '../../sys/types';
 
 export class OpenContext {
   private readonly made = new Map<string, unknown>();
   private readonly heldFds = new Set<Fd>();
+  private readonly transientNames: string[] = [];
 
   constructor(readonly checkpoint: Checkpoint) {}
 
@@ -22,5 +28,14 @@ export class OpenContext {
 
   held(): Fd[] {
     return [...this.heldFds];
+  }
+
+  /** A name amber made for descriptions to open, removed by `removeNames` once they are. */
+  unlinkWhenOpen(name: string): void {
+    this.transientNames.push(name);
+  }
+
+  removeNames(): void {
+    for (const name of this.transientNames.splice(0)) fs.rmSync(name, { force: true });
   }
 }

@@ -3,13 +3,12 @@
  * remap-fpath.img says: a GHOST file, unlinked while open, whose contents
  * the checkpoint carries, or a LINKED file, unlinked but kept alive by a
  * hard link the dumper made next to it. Either way amber puts the inode back
- * under the file's own name for a moment, opens it, and unlinks that name
- * again: the kernel names an open file after the directory entry it was
- * opened by, so /proc/PID/fd/N reads "PATH (deleted)" as before (proc(5)).
- * Every description of the file then opens that inode afresh through
- * amber's /proc/self/fd, which reaches the same unlinked entry.
+ * under the file's own name while the restore opens descriptions, every
+ * description of the file (an fd's, a mapping's) opens it by that name with
+ * its own flags (O_NOFOLLOW included), and the name goes once all are open:
+ * the kernel names an open file after the directory entry it was opened by,
+ * so /proc/PID/fd/N and maps read "PATH (deleted)" as before (proc(5)).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AmberError } from '../../errors';
 import type { FileRemap, RegularFile } from '../../model';
@@ -48,18 +47,18 @@ function placeAtFirstFreeName(names: readonly string[], place: Place, user: stri
   throw new AmberError(`${user}: cannot recreate unlinked file ${names[0]}: ${names.join(' and ')} all exist`);
 }
 
-/** The file's inode, placed, opened by amber and unlinked again. */
-function placeUnlinked(file: RegularFile, remap: FileRemap, context: OpenContext, user: string): Fd {
+/** The name the file's inode is placed at until the restore's descriptions are open. */
+function placeUnlinked(file: RegularFile, remap: FileRemap, context: OpenContext, user: string): string {
   const placer = PLACERS.get(remap.type ?? '');
   if (placer === undefined) throw new AmberError(`${user}: ${file.path} is reached through a ${remap.type ?? 'untyped'} remap, which amber does not restore yet`);
   const { name, fd } = placeAtFirstFreeName(candidateNames(file, remap), placer(file, remap, context, user), user);
   context.hold(fd);
-  fs.unlinkSync(name);
-  return fd;
+  context.unlinkWhenOpen(name);
+  return name;
 }
 
 /** A new description, opened with `flags`, of the file that `remap` stands for. */
 export function openRemapped(file: RegularFile, remap: FileRemap, flags: number, context: OpenContext, user: string): Fd {
-  const inode = context.once(`${remap.type} remap ${remap.remapId}`, () => placeUnlinked(file, remap, context, user));
-  return openPath(`/proc/self/fd/${inode}`, flags, user, `unlinked file ${file.path}`);
+  const name = context.once(`${remap.type} remap ${remap.remapId}`, () => placeUnlinked(file, remap, context, user));
+  return openPath(name, flags, user, `unlinked file ${file.path}`);
 }
