@@ -54,6 +54,7 @@ const CASES: InteropCase[] = [
   { program: 'restore-shared-memory', args: (_, unique) => [`/${unique}`] },
   { program: 'restore-shared-memory', variant: 'unlinked while mapped', args: (_, unique) => [`/${unique}`, 'unlinked'] },
   { program: 'restore-fsnotify', args: (scratch) => [scratch] },
+  { program: 'restore-deleted-exe', args: (scratch) => [scratch] },
   { program: 'dump-threads' },
   { program: 'dump-tree', args: (scratch) => [scratch] },
   { program: 'dump-files', args: (scratch) => [scratch] },

@@ -6,6 +6,16 @@ export function mapsOf(pid: number): string[] {
   return fs.readFileSync(`/proc/${pid}/maps`, 'utf8').trim().split('\n');
 }
 
+/**
+ * /proc/PID/maps, with the inode numbers of the objects a restore makes
+ * anew (anonymous shared memory, memfds, unlinked files from their ghosts)
+ * left out: their names, places and contents come back, their inode
+ * numbers cannot.
+ */
+export function comparableMaps(pid: number): string[] {
+  return mapsOf(pid).map((line) => (line.endsWith(' (deleted)') ? line.replace(/^(\S+ \S+ \S+ \S+ )\d+/, '$1(new inode)') : line));
+}
+
 /** Each fd of the process with what it points at and its flags line from fdinfo. */
 export function fdsOf(pid: number): string[] {
   return fs

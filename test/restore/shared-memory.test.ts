@@ -8,7 +8,7 @@ import { dump } from '../../src/dump';
 import { restore } from '../../src/restore';
 import { asPid } from '../../src/sys/types';
 import { usePrograms } from '../harness/programs';
-import { fdsOf, mapsOf } from './live';
+import { comparableMaps, fdsOf } from './live';
 import { killIfAlive } from '../harness/processes';
 
 const CLI = path.resolve(__dirname, '../../src/cli/main.js');
@@ -40,17 +40,6 @@ function storedRuns(dir: string, shmid: number): [number, number][] {
   const [, ...ranges] = critDecode(dir, `pagemap-shmem-${shmid}.img`).entries;
   return ranges.map((range) => [Number(range.vaddr), Number(range.nr_pages)]);
 }
-
-/**
- * /proc/PID/maps, with the inode numbers of the objects a restore makes
- * anew (anonymous shared memory, memfds, unlinked files from their ghosts)
- * left out: their names, places and contents come back, their inode
- * numbers cannot.
- */
-function comparableMaps(pid: number): string[] {
-  return mapsOf(pid).map((line) => (line.endsWith(' (deleted)') ? line.replace(/^(\S+ \S+ \S+ \S+ )\d+/, '$1(new inode)') : line));
-}
-
 
 /** A shm_open name of this test, removed when it ends. */
 function shmName(t: TestContext): string {

@@ -12,6 +12,7 @@
 import * as path from 'node:path';
 import { AmberError } from '../../errors';
 import type { FileRemap, RegularFile } from '../../model';
+import { close } from '../../sys/fd';
 import type { Fd } from '../../sys/types';
 import { ghostPlacer } from './ghost';
 import { linkedPlacer } from './linked';
@@ -52,7 +53,9 @@ function placeUnlinked(file: RegularFile, remap: FileRemap, context: OpenContext
   const placer = PLACERS.get(remap.type ?? '');
   if (placer === undefined) throw new AmberError(`${user}: ${file.path} is reached through a ${remap.type ?? 'untyped'} remap, which amber does not restore yet`);
   const { name, fd } = placeAtFirstFreeName(candidateNames(file, remap), placer(file, remap, context, user), user);
-  context.hold(fd);
+  // The name keeps the inode until the descriptions are open; amber's own fd goes now, as a writer
+  // would keep the file from becoming a task's executable (deny_write_access in prctl(PR_SET_MM)).
+  close(fd);
   context.unlinkWhenOpen(name);
   return name;
 }
