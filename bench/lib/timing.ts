@@ -32,15 +32,27 @@ export interface TimedStep {
  * run, is steady on a machine other people share.
  */
 export async function medianRun(step: TimedStep, runs: number): Promise<number> {
-  const seconds: number[] = [];
+  return (await interleavedMedians({ step }, runs)).step;
+}
+
+/**
+ * Median seconds of each of `steps` over `runs` rounds, each running every
+ * step once in turn, after one untimed round: on a machine whose speed
+ * drifts from minute to minute, a step and the limit it is measured against
+ * meet the same drift.
+ */
+export async function interleavedMedians<K extends string>(steps: Record<K, TimedStep>, runs: number): Promise<Record<K, number>> {
+  const seconds = new Map<K, number[]>();
   for (let run = 0; run <= runs; run++) {
-    await step.prepare?.();
-    const start = performance.now();
-    await step.work();
-    if (run > 0) seconds.push((performance.now() - start) / 1000);
-    await step.cleanUp?.();
+    for (const [key, step] of Object.entries(steps) as [K, TimedStep][]) {
+      await step.prepare?.();
+      const start = performance.now();
+      await step.work();
+      if (run > 0) seconds.set(key, [...(seconds.get(key) ?? []), (performance.now() - start) / 1000]);
+      await step.cleanUp?.();
+    }
   }
-  return median(seconds);
+  return Object.fromEntries([...seconds].map(([key, values]) => [key, median(values)])) as Record<K, number>;
 }
 
 export function median(values: readonly number[]): number {

@@ -26,7 +26,7 @@ export function findCriu(): { command: string } | { missing: string } {
 export async function runCriu(command: string, action: 'dump' | 'restore', imagesDir: string, args: readonly string[]): Promise<void> {
   const log = `${action}.log`;
   try {
-    await promisify(execFile)(command, [action, '-D', imagesDir, '-o', log, '-v4', ...args]);
+    await promisify(execFile)(command, [action, '-D', imagesDir, '-o', log, ...args]);
   } catch {
     const text = fs.existsSync(path.join(imagesDir, log)) ? fs.readFileSync(path.join(imagesDir, log), 'utf8') : '';
     const errors = text.split('\n').filter((line) => ERROR_LINE.test(line));
