@@ -7,7 +7,8 @@
  * of the ways a process can; the fastest way is the limit. Each program is
  * dumped once, then restored, killed and reaped again and again; medians of
  * five runs after one warm-up run, each right after touching and freeing
- * memory of the working size.
+ * memory of the working size. Where CRIU 4 is at hand (.ci/fetch-criu), it
+ * restores the same images in turn with amber.
  *
  *   node dist/bench/restore.js
  */
@@ -21,10 +22,12 @@ import { asPid } from '../src/sys/types';
 import { waitpid } from '../src/sys/wait';
 import { withPrograms, type StartProgram } from '../test/harness/programs';
 import { buildProgram, BENCH_PROGRAMS_DIR } from '../test/harness/build';
+import { findCriu, runCriu } from '../test/harness/criu';
+import { killAndWaitGone } from '../test/harness/processes';
 import { runProgram } from './lib/programs';
 import { withScratchDir } from './lib/scratch';
 import { formatNumber, formatTable } from './lib/table';
-import { median, medianRun } from './lib/timing';
+import { interleavedMedians, median, medianRun, type TimedStep } from './lib/timing';
 import { warmUpMemory } from './lib/warm-up';
 
 const RUNS = 5;
@@ -45,11 +48,19 @@ function endRestored(pid: number): void {
   waitpid(pid, 0);
 }
 
-function timeRestore(images: string, pid: number, bytes: number): Promise<number> {
-  return medianRun(
-    { prepare: () => warmUpMemory(bytes), work: () => restore({ imagesDir: images, detached: true, shellJob: false }), cleanUp: () => endRestored(pid) },
-    RUNS,
-  );
+function amberRestore(images: string, pid: number, bytes: number): TimedStep {
+  return { prepare: () => warmUpMemory(bytes), work: () => restore({ imagesDir: images, detached: true, shellJob: false }), cleanUp: () => endRestored(pid) };
+}
+
+/** CRIU 4 restoring the same images, when it is at hand; its restored root is not amber's child. */
+function criuRestore(images: string, pid: number, bytes: number): TimedStep | undefined {
+  const criu = findCriu();
+  if (!('command' in criu)) return undefined;
+  return {
+    prepare: () => warmUpMemory(bytes),
+    work: () => runCriu(criu.command, 'restore', images, ['--restore-detached']),
+    cleanUp: () => killAndWaitGone(pid),
+  };
 }
 
 const FILL_WAYS = ['read', 'populate', 'proc-mem'] as const;
@@ -75,11 +86,15 @@ async function main(): Promise<void> {
   const rows = await withScratchDir('amber-bench-restore', (dir) =>
     withPrograms(async (start) => {
       const smallImages = path.join(dir, 'small');
-      const smallSeconds = await timeRestore(smallImages, await dumpProgram(start, 0, smallImages), 0);
+      const smallSeconds = await medianRun(amberRestore(smallImages, await dumpProgram(start, 0, smallImages), 0), RUNS);
       const bigImages = path.join(dir, 'big');
       const bigPid = await dumpProgram(start, BIG_MIB, bigImages);
       const bytes = BIG_MIB * MIB;
-      const restoreSeconds = await timeRestore(bigImages, bigPid, bytes);
+      const steps: Record<string, TimedStep> = { amber: amberRestore(bigImages, bigPid, bytes) };
+      const criu = criuRestore(bigImages, bigPid, bytes);
+      if (criu !== undefined) steps.criu = criu;
+      const times = await interleavedMedians(steps, RUNS);
+      const restoreSeconds = times.amber;
       const fills = await timeFreshFill(bigImages, bytes);
       const limitSeconds = Math.min(...fills.values()) / 1000;
       const rate = (seconds: number): string => formatNumber(bytes / MIB / seconds);
@@ -87,6 +102,7 @@ async function main(): Promise<void> {
       return [
         ['small program, restore -d', formatNumber(smallSeconds * 1000, 1), '', ''],
         [`${BIG_MIB} MiB random anonymous, restore -d from tmpfs`, formatNumber(restoreSeconds * 1000, 1), rate(restoreSeconds), ratio(restoreSeconds)],
+        ...(criu === undefined ? [] : [['  the same images, by CRIU 4', formatNumber(times.criu * 1000, 1), rate(times.criu), ratio(times.criu)]]),
         ...[...fills].map(([way, ms]) => [`  fresh memory filled by ${way}${ms / 1000 === limitSeconds ? ' (limit)' : ''}`, formatNumber(ms, 1), rate(ms / 1000), ratio(ms / 1000)]),
       ];
     }),
