@@ -8,7 +8,7 @@ import { AmberError } from '../errors';
 import { MAPPING_BITS, PROTECTION_BITS, VMA_KIND_BITS, type FileId, type Memory, type Vma } from '../model';
 import { flags } from '../model/codecs';
 import { readAuxv } from '../proc/auxv';
-import { DELETED } from '../proc/maps';
+import { unlinkedOrNot } from '../proc/maps';
 import { readSmaps, type SmapsVma } from '../proc/smaps';
 import { readStat } from '../proc/stat';
 import type { VmFlag } from '../proc/vm-flags';
@@ -130,9 +130,8 @@ export interface MemoryDump {
 /** The task's mm image; the executable and mapped files go into `files` first, as CRIU numbers them. */
 export function dumpMemory(pid: Pid, facts: MemoryFacts, files: FileSet): MemoryDump {
   const exeLink = `/proc/${pid}/exe`;
-  const exeName = fs.readlinkSync(exeLink);
-  const exeDeleted = exeName.endsWith(DELETED);
-  const executable = fileOfMapping(files, exeDeleted ? exeName.slice(0, -DELETED.length) : exeName, exeDeleted, exeLink, 0, `task ${pid}: executable`);
+  const exe = unlinkedOrNot(fs.readlinkSync(exeLink));
+  const executable = fileOfMapping(files, exe.path, exe.deleted, exeLink, 0, `task ${pid}: executable`);
   const stat = readStat(pid);
   const smaps = readSmaps(pid);
   const vmas = smaps.map((vma) => vmaOf(pid, vma, files));

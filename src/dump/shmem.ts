@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PAGE_RANGE_BITS, type MemfdInode, type PageRange, type SharedMemory, type ShmemPages, type Task } from '../model';
 import { flags } from '../model/codecs';
+import { unlinkedOrNot } from '../proc/maps';
 import { PAGE_SIZE } from '../sys/constants';
 import { close, fcntl, memfdCreate } from '../sys/fd';
 import type { Fd } from '../sys/types';
@@ -22,7 +23,6 @@ const CHUNK_BYTES = 4 << 20;
 const F_GET_SEALS = 1034;
 const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
 const MEMFD_PREFIX = '/memfd:';
-const DELETED = ' (deleted)';
 const PRESENT = flags(PAGE_RANGE_BITS).read(PAGE_RANGE_BITS.present);
 
 /** The device of the kernel's internal shmem mount, home of anonymous shared memory and of memfds: that of a memfd amber makes. */
@@ -45,8 +45,7 @@ export const isMemfdPath = (shown: string): boolean => shown.startsWith(MEMFD_PR
 
 /** The name given to memfd_create(2), from the path the kernel shows for the memfd. */
 export function memfdName(shown: string): string {
-  const name = shown.slice(MEMFD_PREFIX.length);
-  return name.endsWith(DELETED) ? name.slice(0, -DELETED.length) : name;
+  return unlinkedOrNot(shown.slice(MEMFD_PREFIX.length)).path;
 }
 
 /** An object to read pages from: a path that opens it, and how far its pages go. */

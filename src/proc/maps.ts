@@ -55,7 +55,13 @@ const SPECIAL_KINDS: ReadonlyMap<string, VmaKind> = new Map([
 ]);
 
 /** What the kernel prints after the path of an unlinked file, in maps and /proc links (proc(5)). */
-export const DELETED = ' (deleted)';
+const DELETED = ' (deleted)';
+
+/** A path as maps or a /proc link shows it: the path itself, and whether the file was unlinked. */
+export function unlinkedOrNot(shown: string): { path: string; deleted: boolean } {
+  const deleted = shown.endsWith(DELETED);
+  return { path: deleted ? shown.slice(0, -DELETED.length) : shown, deleted };
+}
 const LINE = /^([0-9a-f]+)-([0-9a-f]+) ([r-])([w-])([x-])([sp]) ([0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) ([0-9]+) *(.*)$/;
 
 function backing(text: string): Pick<Vma, 'kind' | 'name' | 'deleted'> {
@@ -65,10 +71,9 @@ function backing(text: string): Pick<Vma, 'kind' | 'name' | 'deleted'> {
     if (named !== null) return { kind: 'named-anonymous', name: named[1], deleted: false };
     return { kind: SPECIAL_KINDS.get(text) ?? 'special', name: text, deleted: false };
   }
-  const deleted = text.endsWith(DELETED);
+  const { path, deleted } = unlinkedOrNot(text);
   // seq_file_path escapes only "\n" (as "\012"); a backslash is printed as is.
-  const path = (deleted ? text.slice(0, -DELETED.length) : text).replace(/\\012/g, '\n');
-  return { kind: 'file', name: path, deleted };
+  return { kind: 'file', name: path.replace(/\\012/g, '\n'), deleted };
 }
 
 /** Parses one maps line (also the header line of each smaps entry). */

@@ -6,24 +6,24 @@
  */
 import { buildIdOfPath } from '../../elf/build-id';
 import type { FileId } from '../../model';
-import { DELETED } from '../../proc/maps';
+import { unlinkedOrNot } from '../../proc/maps';
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import { remapToGhost } from '../ghosts';
 import { fdPath, type FdKind, type FdSubject } from './kind';
 
 const PLAIN_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom']);
-const isGhost = (subject: FdSubject): boolean => subject.link.endsWith(DELETED) && subject.stat.nlink === 0;
 
 export const regularFiles: FdKind = {
   type: 'REG',
   matches: ({ stat, link }) => stat.isFile() || stat.isDirectory() || (stat.isCharacterDevice() && PLAIN_DEVICES.has(link)),
   dump(subject: FdSubject, id: FileId): void {
     const { stat, files } = subject;
-    const ghost = isGhost(subject);
+    const shown = unlinkedOrNot(subject.link);
+    const ghost = shown.deleted && stat.nlink === 0;
     files.add({
       kind: 'regular',
       id,
-      path: ghost ? subject.link.slice(0, -DELETED.length) : subject.link,
+      path: ghost ? shown.path : subject.link,
       flags: toOpenFlags(subject.flags),
       position: subject.position,
       size: stat.isFile() ? BigInt(stat.size) : undefined,
