@@ -26,7 +26,7 @@ import { dumpIpcNamespaces } from './ipc';
 import { inventoryOf, timeNamespaceNow } from './inventory';
 import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
-import { pageCount, pagesImageName, savedPageRanges, writePages } from './pages';
+import { pageCount, pagesImageName, prepareToWritePages, savedPageRanges, writePages } from './pages';
 import { SeccompChains } from './seccomp';
 import { dumpSharedMemory } from './shmem';
 import { treePlaces } from './tree';
@@ -135,6 +135,7 @@ export async function dump(options: DumpOptions): Promise<DumpResult> {
   stats.stop('freezingTime');
   stats.start('frozenTime');
   try {
+    prepareToWritePages(tree.tasks.map((task) => task.pid));
     const { checkpoint, pagesWritten, kcmpCalls } = describeTree(tree, options, writtenPages, stats);
     await writeCheckpoint(checkpoint, options.imagesDir);
     if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${options.pid}\n`);

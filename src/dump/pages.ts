@@ -2,15 +2,9 @@
  * A task's memory contents: /proc/PID/pagemap says which pages exist (smaps
  * already does for an anonymous mapping with every page resident), and
  * only present or swapped pages go into pages-N.img, back to back in
- * address order. The task writes them itself where it safely can
- * (pages/written-by-task.ts): one copy, straight from its memory into the
- * file. Otherwise, and for whatever it left, amber copies them through one
- * buffer (pages/buffer-copy.ts): process_vm_readv, then write. For 1 GiB of
- * random memory into tmpfs on a quiet machine the task wrote in 0.25 s,
- * amber's two copies took about 0.4 s. Reading straight
- * into a shared mapping of the file was slower still (a page fault per
- * 4 KiB of the file, MAP_POPULATE did not help), and so was writing one
- * buffer asynchronously while reading into a second.
+ * address order, copied by amber (pages/pipelined-copy.ts). Reading
+ * straight into a shared mapping of the file was slower (a page fault per
+ * 4 KiB of the file; populating the mapping first cost as much).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,9 +15,8 @@ import { PagemapFile, PAGE_SIZE, pageRuns, type PageRun } from '../proc/pagemap'
 import type { SmapsVma } from '../proc/smaps';
 import type { Fd, Pid } from '../sys/types';
 import type { MemoryRange } from '../sys/vm';
-import { withoutFirst } from './pages/batches';
-import { copyThroughBuffer } from './pages/buffer-copy';
-import { writtenByTask } from './pages/written-by-task';
+import { residentBytes } from '../proc/statm';
+import { copyPages, startPageWriter } from './pages/pipelined-copy';
 
 /** Pages whose pagemap entries are read at once (2 MiB of entries). */
 const PAGEMAP_CHUNK_PAGES = 1 << 18;
@@ -90,14 +83,20 @@ export const pageCount = (ranges: readonly PageRange[]): number => ranges.reduce
 
 const memoryRanges = (ranges: readonly PageRange[]): MemoryRange[] => ranges.map((range) => ({ addr: range.address, len: range.pageCount * PAGE }));
 
+/** Below this much resident memory in a tree, starting the writer thread costs more than it saves. */
+const WRITER_THREAD_MIN_BYTES = 64 << 20;
+
+/** Gets the page copy of frozen tasks `pids` ready: a writer thread for a large tree, started while the rest is dumped. */
+export function prepareToWritePages(pids: readonly Pid[]): void {
+  if (pids.reduce((sum, pid) => sum + residentBytes(pid), 0) >= WRITER_THREAD_MIN_BYTES) startPageWriter();
+}
+
 /** Copies `ranges` of task `pid`'s memory, back to back, into pages-`pagesId`.img in `directory`. */
 export function writePages(pid: Pid, ranges: readonly PageRange[], directory: string, pagesId: number, onPages: (pages: number) => void): void {
-  const fd = fs.openSync(path.join(directory, pagesImageName(pagesId)), 'w') as Fd;
+  const name = pagesImageName(pagesId);
+  const fd = fs.openSync(path.join(directory, name), 'w') as Fd;
   try {
-    const memory = memoryRanges(ranges);
-    const onBytes = (bytes: number): void => onPages(bytes / PAGE);
-    const byTask = writtenByTask(pid, fd, memory, onBytes);
-    copyThroughBuffer(pid, fd, withoutFirst(memory, byTask), byTask, onBytes);
+    copyPages(pid, { fd, name }, memoryRanges(ranges), (bytes) => onPages(bytes / PAGE));
   } finally {
     fs.closeSync(fd);
   }

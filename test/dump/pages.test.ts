@@ -1,14 +1,16 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import type { PageRange } from '../../src/model';
 import { PAGE_SIZE, pageRuns, readPagemap } from '../../src/proc/pagemap';
 import { readSmaps } from '../../src/proc/smaps';
 import { FrozenTree } from '../../src/dump/freeze';
 import { pageCount, pagesImageName, savedPageRanges, writePages } from '../../src/dump/pages';
-import { Resource, RLIM_INFINITY } from '../../src/sys/constants';
-import { setRlimit } from '../../src/sys/process';
+import { pageWriterReady, startPageWriter } from '../../src/dump/pages/pipelined-copy';
 import { asPid, type Pid } from '../../src/sys/types';
 import { readTaskMemory } from '../../src/sys/vm';
 import { usePrograms } from '../harness/programs';
@@ -50,12 +52,10 @@ function absentPages(pid: Pid, ranges: readonly PageRange[]): number {
   }, 0);
 }
 
-/** Writes the pages image of a frozen dump-memory program with several mappings, and reads the same ranges from outside. */
-async function dumpPages(t: TestContext, limitFileSize: boolean): Promise<PagesDump> {
+/** Writes the pages image of a frozen dump-memory program with several mappings into `dir`, and reads the same ranges from outside. */
+async function dumpPages(t: TestContext, dir: string): Promise<PagesDump> {
   const program = await usePrograms(t)('dump-memory', ['24']);
   const pid = asPid(program.pid);
-  if (limitFileSize) setRlimit(pid, Resource.Fsize, { soft: 1n << 20n, hard: RLIM_INFINITY });
-  const dir = imagesDir(t, 'pages');
   const tree = FrozenTree.freeze(pid);
   try {
     const ranges = savedPageRanges(pid, readSmaps(pid));
@@ -75,17 +75,52 @@ async function dumpPages(t: TestContext, limitFileSize: boolean): Promise<PagesD
   }
 }
 
-test('the task writes its own pages: the image holds exactly its memory, range after range', async (t) => {
-  const dumped = await dumpPages(t, false);
+function assertExactImage(dumped: PagesDump): void {
   assert.ok(dumped.ranges.length > 3, `pages in several places (${dumped.ranges.length} ranges)`);
   assert.equal(dumped.absentPages, 0, 'every saved page is present or swapped');
   assert.equal(firstDifference(dumped), null, 'the image is the memory read from outside');
-  assert.equal(dumped.writtenByTask, dumped.image.length, 'the task wrote the image');
+  assert.equal(dumped.writtenByTask, 0, 'the task itself wrote nothing');
   assert.deepEqual(dumped.fds.sort(), ['0', '1', '2'], 'and has no fd more');
+}
+
+/** Starts the writer thread and waits until it runs. */
+async function withWriterThread(): Promise<void> {
+  startPageWriter();
+  for (let waited = 0; !pageWriterReady(); waited += 10) {
+    assert.ok(waited < 5000, 'the writer thread starts');
+    await sleep(10);
+  }
+}
+
+/** A 1 MiB tmpfs, unmounted when test `t` ends. */
+function smallTmpfs(t: TestContext): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-dump-full-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'amber-test', dir]);
+  t.after(() => {
+    execFileSync('umount', [dir]);
+    fs.rmdirSync(dir);
+  });
+  return dir;
+}
+
+// In this order: the first copies run before any writer thread is started.
+test('copied by the main thread alone, the image holds exactly the memory, range after range', async (t) => {
+  assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
+  assert.equal(pageWriterReady(), false, 'no writer thread was started');
 });
 
-test('a task with a file size limit does not write; amber copies the same bytes', async (t) => {
-  const dumped = await dumpPages(t, true);
-  assert.equal(firstDifference(dumped), null, 'the image is the memory read from outside');
-  assert.equal(dumped.writtenByTask, 0, 'the task wrote nothing');
+test('a write that fails in the main thread is one error naming the file, and the task runs on', async (t) => {
+  await assert.rejects(dumpPages(t, smallTmpfs(t)), { message: 'cannot write pages-1.img: ENOSPC' });
+});
+
+test('copied in two steps with the writer thread, the image holds exactly the memory', async (t) => {
+  await withWriterThread();
+  assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
+});
+
+test('a write that fails in the writer thread is one error naming the file, and the task runs on', async (t) => {
+  await withWriterThread();
+  await assert.rejects(dumpPages(t, smallTmpfs(t)), { message: 'cannot write pages-1.img: ENOSPC' });
+  // A later copy starts afresh.
+  assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
 });

@@ -38,38 +38,3 @@ export function* batchesOf(ranges: readonly MemoryRange[], maxBytes: number, max
   const cursor = new RangeCursor(ranges);
   while (!cursor.finished) yield cursor.next(maxBytes, maxRanges);
 }
-
-/** What is left of `ranges` after their first `bytes` bytes. */
-export function withoutFirst(ranges: readonly MemoryRange[], bytes: number): MemoryRange[] {
-  const left: MemoryRange[] = [];
-  let skip = bytes;
-  for (const range of ranges) {
-    if (skip >= range.len) {
-      skip -= range.len;
-      continue;
-    }
-    left.push({ addr: range.addr + BigInt(skip), len: range.len - skip });
-    skip = 0;
-  }
-  return left;
-}
-
-/** A piece of one of a list of ranges that lie back to back in a file from offset 0, and where it lies. */
-export interface FilePiece {
-  range: MemoryRange;
-  offset: number;
-}
-
-/** The pieces of `ranges` (back to back in a file) inside the addresses [start, end). */
-export function piecesWithin(ranges: readonly MemoryRange[], start: bigint, end: bigint): FilePiece[] {
-  const pieces: FilePiece[] = [];
-  let offset = 0;
-  for (const range of ranges) {
-    const from = range.addr > start ? range.addr : start;
-    const rangeEnd = range.addr + BigInt(range.len);
-    const to = rangeEnd < end ? rangeEnd : end;
-    if (from < to) pieces.push({ range: { addr: from, len: Number(to - from) }, offset: offset + Number(from - range.addr) });
-    offset += range.len;
-  }
-  return pieces;
-}

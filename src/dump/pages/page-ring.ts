@@ -1,0 +1,90 @@
+/**
+ * What amber's main thread and the page writer thread (writer-thread.ts)
+ * share: a ring of slots in shared memory, each filled with task memory by
+ * the main thread and written into a pages file by the writer, and the
+ * counters that pass slots between them (Atomics.wait/notify).
+ */
+
+/** Indexes into the shared Int32Array of counters. */
+export enum RingCell {
+  /** Set by the writer once it runs. */
+  Ready = 0,
+  /** Slots filled by the main thread so far. */
+  Filled = 1,
+  /** Slots written by the writer so far. */
+  Written = 2,
+  /** The errno of a failed write; the writer stops at it. */
+  Failed = 3,
+  /** Set by the main thread when the writer is to end. */
+  Stop = 4,
+}
+
+const RING_CELLS = 5;
+/** Per slot: fd, file position, length. */
+const SLOT_FIELDS = 3;
+
+export interface PageRingData {
+  cells: Int32Array;
+  slots: Float64Array;
+  data: SharedArrayBuffer;
+  slotBytes: number;
+}
+
+/** One slot's write: `length` bytes of its buffer at `position` of `fd`. */
+export interface SlotWrite {
+  fd: number;
+  position: number;
+  length: number;
+}
+
+export class PageRing {
+  private constructor(readonly shared: PageRingData) {}
+
+  /** A ring of `slotCount` slots of `slotBytes` each. */
+  static create(slotCount: number, slotBytes: number): PageRing {
+    return new PageRing({
+      cells: new Int32Array(new SharedArrayBuffer(RING_CELLS * Int32Array.BYTES_PER_ELEMENT)),
+      slots: new Float64Array(new SharedArrayBuffer(slotCount * SLOT_FIELDS * Float64Array.BYTES_PER_ELEMENT)),
+      data: new SharedArrayBuffer(slotCount * slotBytes),
+      slotBytes,
+    });
+  }
+
+  static attach(shared: PageRingData): PageRing {
+    return new PageRing(shared);
+  }
+
+  get slotCount(): number {
+    return this.shared.slots.length / SLOT_FIELDS;
+  }
+
+  /** The buffer of the slot that holds fill number `sequence`. */
+  buffer(sequence: number): Buffer {
+    const { data, slotBytes } = this.shared;
+    return Buffer.from(data, (sequence % this.slotCount) * slotBytes, slotBytes);
+  }
+
+  describe(sequence: number, write: SlotWrite): void {
+    this.shared.slots.set([write.fd, write.position, write.length], (sequence % this.slotCount) * SLOT_FIELDS);
+  }
+
+  described(sequence: number): SlotWrite {
+    const at = (sequence % this.slotCount) * SLOT_FIELDS;
+    const [fd, position, length] = this.shared.slots.subarray(at, at + SLOT_FIELDS);
+    return { fd: fd!, position: position!, length: length! };
+  }
+
+  get(cell: RingCell): number {
+    return Atomics.load(this.shared.cells, cell);
+  }
+
+  set(cell: RingCell, value: number): void {
+    Atomics.store(this.shared.cells, cell, value);
+    Atomics.notify(this.shared.cells, cell);
+  }
+
+  /** Waits up to `ms` while `cell` still holds `value`. */
+  waitWhile(cell: RingCell, value: number, ms: number): void {
+    Atomics.wait(this.shared.cells, cell, value, ms);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The page writer thread of pipelined-copy.ts: it writes each slot the main
+ * thread fills into its pages file while the main thread reads the next
+ * ones from the task, so that the two copies of every page run on two CPUs
+ * at once. A failed write stops it, its errno left for the main thread.
+ */
+import * as fs from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { PageRing, RingCell, type PageRingData } from './page-ring';
+
+/** How long one wait lasts before the stop flag is looked at again. */
+const WAIT_MS = 200;
+const EIO = 5;
+
+const ring = PageRing.attach(workerData as PageRingData);
+
+function writeSlot(sequence: number): void {
+  const { fd, position, length } = ring.described(sequence);
+  const buffer = ring.buffer(sequence);
+  for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written, position + written);
+}
+
+ring.set(RingCell.Ready, 1);
+for (let sequence = ring.get(RingCell.Written); ring.get(RingCell.Stop) === 0; ) {
+  if (ring.get(RingCell.Filled) <= sequence) {
+    ring.waitWhile(RingCell.Filled, sequence, WAIT_MS);
+    continue;
+  }
+  try {
+    writeSlot(sequence);
+  } catch (e) {
+    ring.set(RingCell.Failed, Math.abs((e as NodeJS.ErrnoException).errno ?? EIO));
+    break;
+  }
+  ring.set(RingCell.Written, ++sequence);
+}
