@@ -11,11 +11,6 @@
  * the `ret` never runs; without amber the thread finishes the syscall,
  * returns into the restorer, and rt_sigreturn puts everything back.
  *
- * To leave no fd behind that amber opened in the task, a lifeline can run
- * close(2) first (`closeOnLoss`): a frame before the thread's own one
- * points it at the `syscall; ret` again with the close in its registers and
- * rsp at the own frame, so that the `ret` leads into rt_sigreturn of that.
- *
  * The frames, the XSAVE image and the syscall buffers lie below the 128-byte
  * red zone under rsp, memory the x86-64 ABI leaves to signal frames and
  * that the thread therefore never expects to keep; amber still puts back
@@ -30,7 +25,6 @@ import { type GpRegs } from './regs';
 import { rseqResumeAddress } from './rseq';
 import { ScratchPage } from './scratch';
 import { FPSTATE_ALIGNMENT, fpstateImage, SIGRETURN_FRAME_SIZE, sigreturnFrame } from './sigreturn-frame';
-import { Syscall } from './syscall-numbers';
 import { restartedRegisters } from './syscall-restart';
 import { describeTask, traceStep } from './thread-stop';
 import type { Address, Pid, Tid } from './types';
@@ -41,8 +35,6 @@ const RED_ZONE = 128n;
 /** Room for injected syscalls' buffers. */
 const SCRATCH_SIZE = 512n;
 const STACK_ALIGNMENT = 16n;
-/** The closing frame's mask: nothing may run between it and the thread's own frame (SIGKILL and SIGSTOP stay unblocked). */
-const ALL_SIGNALS = (1n << 64n) - 1n;
 
 export type LifelineCode = CodeAddresses<'syscallReturn' | 'sigreturn'>;
 
@@ -50,8 +42,6 @@ const alignDown = (value: bigint, alignment: bigint): bigint => value - (value %
 
 /** Where the pieces go, from the lowest address up to the red zone. */
 interface Layout {
-  /** The thread's own frame while a closing frame comes first at `frame`. */
-  chained: Address;
   frame: Address;
   fpstate: Address;
   scratch: Address;
@@ -63,14 +53,13 @@ function layOut(rsp: Address, fpstateSize: number): Layout {
   const scratch = alignDown(top - SCRATCH_SIZE, FPSTATE_ALIGNMENT);
   const fpstate = alignDown(scratch - BigInt(fpstateSize), FPSTATE_ALIGNMENT);
   const frame = alignDown(fpstate - BigInt(SIGRETURN_FRAME_SIZE), STACK_ALIGNMENT);
-  const chained = alignDown(frame - BigInt(SIGRETURN_FRAME_SIZE), STACK_ALIGNMENT);
-  return { chained, frame, fpstate, scratch, top };
+  return { frame, fpstate, scratch, top };
 }
 
 /** Why the stretch below the red zone cannot hold the frame, or null when it can. */
 function stackProblem(maps: readonly Vma[], rsp: Address, layout: Layout): string | null {
-  const vma = maps.find((candidate) => candidate.start <= layout.chained && rsp <= candidate.end);
-  if (vma === undefined) return `no single mapping holds rsp 0x${rsp.toString(16)} and the ${layout.top - layout.chained} bytes below its red zone`;
+  const vma = maps.find((candidate) => candidate.start <= layout.frame && rsp <= candidate.end);
+  if (vma === undefined) return `no single mapping holds rsp 0x${rsp.toString(16)} and the ${layout.top - layout.frame} bytes below its red zone`;
   if (!vma.read || !vma.write || vma.shared) return `its stack at 0x${vma.start.toString(16)} is not private and writable`;
   return null;
 }
@@ -86,11 +75,6 @@ function usesShadowStack(pid: Pid, tid: Tid): boolean {
 
 export type Arming = { lifeline: Lifeline } | { unprotected: string };
 
-/** The lifeline armed now on each thread. */
-const armed = new Map<Tid, Lifeline>();
-/** The fd each thread must close should amber vanish (see `closeOnLoss`). */
-const fdsToClose = new Map<Tid, number>();
-
 export class Lifeline {
   private constructor(
     private readonly pid: Pid,
@@ -99,8 +83,6 @@ export class Lifeline {
     private readonly layout: Layout,
     /** What the stack held below the red zone, put back by `disarm`. */
     private readonly original: Buffer,
-    /** The registers the thread's own frame gives back. */
-    private readonly resumed: GpRegs,
     private readonly ownFrame: Buffer,
     private readonly fpstate: Buffer,
   ) {}
@@ -128,27 +110,10 @@ export class Lifeline {
       restorer: code.sigreturn,
       fpstate: layout.fpstate,
     });
-    const original = readTaskMemory(pid, [{ addr: layout.chained, len: Number(layout.top - layout.chained) }]);
-    const lifeline = new Lifeline(pid, tid, code, layout, original, resumed, frame, fpstate);
+    const original = readTaskMemory(pid, [{ addr: layout.frame, len: Number(layout.top - layout.frame) }]);
+    const lifeline = new Lifeline(pid, tid, code, layout, original, frame, fpstate);
     lifeline.write(lifeline.contents());
-    armed.set(tid, lifeline);
     return { lifeline };
-  }
-
-  /**
-   * Has the lifeline of thread `tid` close `fd` before it gives the thread
-   * its own state back, should amber vanish, also when a signal delivered
-   * during the session re-arms it. False, and nothing changed, when the
-   * thread has no lifeline armed. `fd` null once amber closed the fd: the
-   * frame armed stays, as closing a free fd number changes nothing.
-   */
-  static closeOnLoss(tid: Tid, fd: number | null): boolean {
-    if (fd === null) return fdsToClose.delete(tid);
-    const lifeline = armed.get(tid);
-    if (lifeline === undefined) return false;
-    fdsToClose.set(tid, fd);
-    lifeline.write(lifeline.contents());
-    return true;
   }
 
   /** Room for syscall buffers, between the XSAVE image and the red zone. */
@@ -165,28 +130,19 @@ export class Lifeline {
   /** Puts back the stack bytes; only once the thread holds its own registers again. */
   disarm(): void {
     this.write(this.original);
-    if (armed.get(this.tid) === this) armed.delete(this.tid);
   }
 
-  /** The stack from `chained` up to the red zone as the armed lifeline has it. */
+  /** The stack from the frame up to the red zone as the armed lifeline has it. */
   private contents(): Buffer {
     const contents = Buffer.from(this.original);
-    const offset = (address: Address): number => Number(address - this.layout.chained);
+    const offset = (address: Address): number => Number(address - this.layout.frame);
     this.fpstate.copy(contents, offset(this.layout.fpstate));
-    const fd = fdsToClose.get(this.tid);
-    if (fd === undefined) {
-      this.ownFrame.copy(contents, offset(this.layout.frame));
-      return contents;
-    }
-    // Without an XSAVE image (fpstate 0) rt_sigreturn resets the FPU state; the own frame then loads the thread's.
-    const regs = { ...this.resumed, rip: this.code.syscallReturn, rsp: this.layout.chained, rax: BigInt(Syscall.Close), rdi: BigInt(fd) };
-    sigreturnFrame({ regs, blockedSignals: ALL_SIGNALS, restorer: this.code.sigreturn, fpstate: 0n }).copy(contents, offset(this.layout.frame));
-    this.ownFrame.copy(contents, offset(this.layout.chained));
+    this.ownFrame.copy(contents, offset(this.layout.frame));
     return contents;
   }
 
   private write(contents: Buffer): void {
-    const span = { addr: this.layout.chained, len: contents.length };
+    const span = { addr: this.layout.frame, len: contents.length };
     if (writeTaskMemory(this.pid, [span], contents).stoppedAt !== null) {
       throw new AmberError(`${describeTask(this.pid, this.tid)}: cannot write its stack at 0x${span.addr.toString(16)}`);
     }
