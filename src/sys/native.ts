@@ -85,10 +85,6 @@ export interface NativeAddon {
   processVmReadv(pid: number, local: Buffer[], remote: RemoteRange[]): number;
   /** process_vm_writev: returns bytes written. */
   processVmWritev(pid: number, local: Buffer[], remote: RemoteRange[]): number;
-  /** mmap(NULL, length, prot, flags, fd, offset) as a Buffer that munmaps when collected. */
-  mmapFile(fd: number, offset: number, length: number, prot: number, flags: number): Buffer;
-  /** munmap a Buffer returned by mmapFile now, instead of waiting for collection. */
-  munmapBuffer(buffer: Buffer): void;
 
   // ---- pidfd and kcmp ------------------------------------------------------
   pidfdOpen(pid: number, flags: number): number;

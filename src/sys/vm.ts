@@ -1,12 +1,10 @@
 /**
- * Memory of other tasks: process_vm_readv/writev in batches of IOV_MAX ranges,
- * and the one-copy path from a task straight into a mapping of an image file.
+ * Memory of other tasks: process_vm_readv/writev in batches of IOV_MAX ranges.
  */
-import * as fs from 'node:fs';
 import { AmberError } from '../errors';
-import { IOV_MAX, MAP_SHARED, PAGE_SIZE, PROT_READ, PROT_WRITE } from './constants';
+import { IOV_MAX } from './constants';
 import { isSyscallError, native, type RemoteRange } from './native';
-import type { Fd, Pid } from './types';
+import type { Pid } from './types';
 
 /** `len` bytes of a task's memory from `addr`. */
 export type MemoryRange = RemoteRange;
@@ -80,33 +78,4 @@ export function readTaskMemory(pid: Pid, ranges: readonly MemoryRange[]): Buffer
 /** Writes `data` into `ranges` of task memory, in order; reports where it stopped. */
 export function writeTaskMemory(pid: Pid, ranges: readonly MemoryRange[], data: Buffer): TransferResult {
   return transfer((p, l, r) => native().processVmWritev(p, l, r), pid, data, ranges);
-}
-
-/** mmap(fd, offset, length) as a Buffer; `offset` must be page aligned. */
-export function mapFile(fd: Fd, offset: number, length: number, prot: number, flags: number): Buffer {
-  return native().mmapFile(fd, offset, length, prot, flags);
-}
-
-/** Unmaps a Buffer from mapFile now; the Buffer becomes empty. */
-export function unmapFile(buffer: Buffer): void {
-  native().munmapBuffer(buffer);
-}
-
-/**
- * Copies `ranges` of task memory to the file at `fileOffset` with a single
- * copy: the file region is mapped shared and process_vm_readv writes into the
- * mapping. Extends the file first if it is too short (touching a mapping past
- * the end of a file raises SIGBUS).
- */
-export function readTaskMemoryIntoFile(pid: Pid, fd: Fd, fileOffset: number, ranges: readonly MemoryRange[]): TransferResult {
-  const total = totalLength(ranges);
-  if (total === 0) return { bytes: 0, stoppedAt: null };
-  if (fs.fstatSync(fd).size < fileOffset + total) fs.ftruncateSync(fd, fileOffset + total);
-  const skew = fileOffset % PAGE_SIZE;
-  const mapping = mapFile(fd, fileOffset - skew, skew + total, PROT_READ | PROT_WRITE, MAP_SHARED);
-  try {
-    return readTaskMemoryInto(pid, ranges, mapping.subarray(skew));
-  } finally {
-    unmapFile(mapping);
-  }
 }

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { MAP_SHARED, MFD_CLOEXEC, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/sys/constants';
-import { close, memfdCreate } from '../../src/sys/fd';
 import type { Pid } from '../../src/sys/types';
-import {
-  mapFile,
-  readTaskMemory,
-  readTaskMemoryIntoFile,
-  unmapFile,
-  writeTaskMemory,
-  type MemoryRange,
-} from '../../src/sys/vm';
+import { readTaskMemory, writeTaskMemory, type MemoryRange } from '../../src/sys/vm';
 import { buildProgram, firstLine, withChild } from './children';
 
 const program = buildProgram('known-string');
@@ -46,37 +36,6 @@ test('writes memory of another process', async () => {
     assert.deepEqual(writeTaskMemory(pid, [{ addr: range.addr, len: 5 }], Buffer.from('AMBER')), { bytes: 5, stoppedAt: null });
     assert.equal(readTaskMemory(pid, [range]).toString(), 'AMBER reads this string');
   });
-});
-
-test('copies task memory into a file at an unaligned offset and reports where it stopped', async () => {
-  await withKnownString((pid, range) => {
-    const fd = memfdCreate('pages', MFD_CLOEXEC);
-    try {
-      const result = readTaskMemoryIntoFile(pid, fd, 5000, [range, { addr: UNMAPPED, len: 4096 }, range]);
-      assert.deepEqual(result, { bytes: range.len, stoppedAt: 1 });
-      const copied = Buffer.alloc(range.len);
-      fs.readSync(fd, copied, 0, range.len, 5000);
-      assert.equal(copied.toString(), 'amber reads this string');
-      assert.equal(fs.fstatSync(fd).size, 5000 + 2 * range.len + 4096);
-    } finally {
-      close(fd);
-    }
-  });
-});
-
-test('a mapped file Buffer writes through to the file and is empty once unmapped', () => {
-  const fd = memfdCreate('mapped', MFD_CLOEXEC);
-  try {
-    fs.ftruncateSync(fd, PAGE_SIZE);
-    const mapping = mapFile(fd, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
-    mapping.write('through the mapping', 10);
-    assert.equal(fs.readFileSync(`/proc/self/fd/${fd}`).subarray(10, 29).toString(), 'through the mapping');
-    unmapFile(mapping);
-    assert.equal(mapping.length, 0);
-    assert.throws(() => unmapFile(mapping), TypeError);
-  } finally {
-    close(fd);
-  }
 });
 
 test('an unreadable range fails readTaskMemory with its address', async () => {
