@@ -37,8 +37,16 @@ export interface SlotWrite {
   length: number;
 }
 
+/** Looks at a counter this many times before sleeping on it: waking a thread on another CPU costs more than the wait (on a virtual machine, an interrupt to an idle virtual CPU). */
+const SPINS = 4000;
+
 export class PageRing {
-  private constructor(readonly shared: PageRingData) {}
+  private readonly buffers: Buffer[];
+
+  private constructor(readonly shared: PageRingData) {
+    const count = shared.slots.length / SLOT_FIELDS;
+    this.buffers = Array.from({ length: count }, (_, index) => Buffer.from(shared.data, index * shared.slotBytes, shared.slotBytes));
+  }
 
   /** A ring of `slotCount` slots of `slotBytes` each. */
   static create(slotCount: number, slotBytes: number): PageRing {
@@ -55,13 +63,12 @@ export class PageRing {
   }
 
   get slotCount(): number {
-    return this.shared.slots.length / SLOT_FIELDS;
+    return this.buffers.length;
   }
 
   /** The buffer of the slot that holds fill number `sequence`. */
   buffer(sequence: number): Buffer {
-    const { data, slotBytes } = this.shared;
-    return Buffer.from(data, (sequence % this.slotCount) * slotBytes, slotBytes);
+    return this.buffers[sequence % this.slotCount]!;
   }
 
   describe(sequence: number, write: SlotWrite): void {
@@ -85,6 +92,7 @@ export class PageRing {
 
   /** Waits up to `ms` while `cell` still holds `value`. */
   waitWhile(cell: RingCell, value: number, ms: number): void {
+    for (let spin = 0; spin < SPINS; spin++) if (Atomics.load(this.shared.cells, cell) !== value) return;
     Atomics.wait(this.shared.cells, cell, value, ms);
   }
 }
