@@ -37,9 +37,6 @@ export interface SlotWrite {
   length: number;
 }
 
-/** Looks at a counter this many times before sleeping on it: waking a thread on another CPU costs more than the wait (on a virtual machine, an interrupt to an idle virtual CPU). */
-const SPINS = 4000;
-
 export class PageRing {
   private readonly buffers: Buffer[];
 
@@ -92,7 +89,6 @@ export class PageRing {
 
   /** Waits up to `ms` while `cell` still holds `value`. */
   waitWhile(cell: RingCell, value: number, ms: number): void {
-    for (let spin = 0; spin < SPINS; spin++) if (Atomics.load(this.shared.cells, cell) !== value) return;
     Atomics.wait(this.shared.cells, cell, value, ms);
   }
 }
