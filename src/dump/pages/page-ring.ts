@@ -13,13 +13,11 @@ export enum RingCell {
   Filled = 1,
   /** Slots written by the writer so far. */
   Written = 2,
-  /** The errno of a failed write; the writer stops at it. */
+  /** The errno of a failed write; the writer ends at it. */
   Failed = 3,
-  /** Set by the main thread when the writer is to end. */
-  Stop = 4,
 }
 
-const RING_CELLS = 5;
+const RING_CELLS = 4;
 /** Per slot: fd, file position, length. */
 const SLOT_FIELDS = 3;
 

@@ -70,15 +70,16 @@ function checkWriter(shared: PageRing, target: PagesTarget): void {
   throw new AmberError(`cannot write ${target.name}: ${errnoName(errno)}`);
 }
 
-/** Waits while `cell` holds what `current` gives and the writer still writes; throws if it fails or stalls. */
-function waitForWriter(shared: PageRing, target: PagesTarget, cell: RingCell, current: () => number, until: () => boolean): void {
-  let last = current();
+/** Waits until `done` while the writer still writes; throws if it fails or makes no progress. */
+function waitForWriter(shared: PageRing, target: PagesTarget, done: () => boolean): void {
+  let last = shared.get(RingCell.Written);
   let since = performance.now();
-  while (!until()) {
+  while (!done()) {
     checkWriter(shared, target);
-    shared.waitWhile(cell, last, WAIT_MS);
-    if (current() !== last) {
-      last = current();
+    shared.waitWhile(RingCell.Written, last, WAIT_MS);
+    const now = shared.get(RingCell.Written);
+    if (now !== last) {
+      last = now;
       since = performance.now();
     } else if (performance.now() - since > STALL_MS) {
       throw new AmberError(`cannot write ${target.name}: the page writer thread stopped`);
@@ -103,7 +104,7 @@ export function copyPages(pid: Pid, target: PagesTarget, ranges: readonly Memory
   let offset = 0;
   try {
     for (const batch of batchesOf(ranges, SLOT_BYTES, Infinity)) {
-      waitForWriter(shared, target, RingCell.Written, written, () => filled() - written() < shared.slotCount);
+      waitForWriter(shared, target, () => filled() - written() < shared.slotCount);
       const sequence = filled();
       const bytes = totalBytes(batch);
       const buffer = shared.buffer(sequence);
@@ -120,6 +121,6 @@ export function copyPages(pid: Pid, target: PagesTarget, ranges: readonly Memory
     }
   } finally {
     // The fd must stay open until the writer is done with it.
-    waitForWriter(shared, target, RingCell.Written, written, () => written() === filled());
+    waitForWriter(shared, target, () => written() === filled());
   }
 }

@@ -8,8 +8,6 @@ import * as fs from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { PageRing, RingCell, type PageRingData } from './page-ring';
 
-/** How long one wait lasts before the stop flag is looked at again. */
-const WAIT_MS = 200;
 const EIO = 5;
 
 const ring = PageRing.attach(workerData as PageRingData);
@@ -21,9 +19,10 @@ function writeSlot(sequence: number): void {
 }
 
 ring.set(RingCell.Ready, 1);
-for (let sequence = ring.get(RingCell.Written); ring.get(RingCell.Stop) === 0; ) {
+// It lives as long as amber does, mostly asleep waiting for the next filled slot.
+for (let sequence = ring.get(RingCell.Written); ; ) {
   if (ring.get(RingCell.Filled) <= sequence) {
-    ring.waitWhile(RingCell.Filled, sequence, WAIT_MS);
+    ring.waitWhile(RingCell.Filled, sequence, Infinity);
     continue;
   }
   try {
