@@ -4,6 +4,7 @@
  * the main thread and written into a pages file by the writer, and the
  * counters that pass slots between them (Atomics.wait/notify).
  */
+import * as fs from 'node:fs';
 
 /** Indexes into the shared Int32Array of counters. */
 export enum RingCell {
@@ -64,6 +65,12 @@ export class PageRing {
   /** The buffer of the slot that holds fill number `sequence`. */
   buffer(sequence: number): Buffer {
     return this.buffers[sequence % this.slotCount]!;
+  }
+
+  /** Writes the slot of fill number `sequence` as `write` says, all of it. */
+  writeSlot(sequence: number, write: SlotWrite): void {
+    const buffer = this.buffer(sequence);
+    for (let done = 0; done < write.length; ) done += fs.writeSync(write.fd, buffer, done, write.length - done, write.position + done);
   }
 
   describe(sequence: number, write: SlotWrite): void {

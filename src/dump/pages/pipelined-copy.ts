@@ -18,7 +18,6 @@
  * (`startPageWriter`) and only for copies worth it; until it runs, and on
  * one CPU, the main thread writes its slots itself.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -27,7 +26,7 @@ import { errnoName } from '../../sys/inject';
 import type { Fd, Pid } from '../../sys/types';
 import { readTaskMemoryInto, type MemoryRange } from '../../sys/vm';
 import { batchesOf, totalBytes } from './batches';
-import { PageRing, RingCell } from './page-ring';
+import { PageRing, RingCell, type SlotWrite } from './page-ring';
 
 const SLOT_BYTES = 512 << 10;
 const SLOT_COUNT = 8;
@@ -88,9 +87,10 @@ function waitForWriter(shared: PageRing, target: PagesTarget, done: () => boolea
   checkWriter(shared, target);
 }
 
-function writeAll(target: PagesTarget, buffer: Buffer, length: number, position: number): void {
+/** The main thread writes a slot itself while no writer thread runs. */
+function writeSlotHere(shared: PageRing, sequence: number, target: PagesTarget, write: SlotWrite): void {
   try {
-    for (let written = 0; written < length; ) written += fs.writeSync(target.fd, buffer, written, length - written, position + written);
+    shared.writeSlot(sequence, write);
   } catch (e) {
     throw new AmberError(`cannot write ${target.name}: ${fsErrorName(e)}`);
   }
@@ -107,14 +107,14 @@ export function copyPages(pid: Pid, target: PagesTarget, ranges: readonly Memory
       waitForWriter(shared, target, () => filled() - written() < shared.slotCount);
       const sequence = filled();
       const bytes = totalBytes(batch);
-      const buffer = shared.buffer(sequence);
-      const result = readTaskMemoryInto(pid, batch, buffer);
+      const result = readTaskMemoryInto(pid, batch, shared.buffer(sequence));
       if (result.stoppedAt !== null) throw new AmberError(`task ${pid}: cannot read its memory at 0x${batch[result.stoppedAt].addr.toString(16)}`);
+      const write = { fd: target.fd, position: offset, length: bytes };
       if (shared.get(RingCell.Ready) === 1) {
-        shared.describe(sequence, { fd: target.fd, position: offset, length: bytes });
+        shared.describe(sequence, write);
         shared.set(RingCell.Filled, sequence + 1);
       } else {
-        writeAll(target, buffer, bytes, offset);
+        writeSlotHere(shared, sequence, target, write);
       }
       offset += bytes;
       onBytes(bytes);

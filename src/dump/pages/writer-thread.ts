@@ -4,19 +4,12 @@
  * ones from the task, so that the two copies of every page run on two CPUs
  * at once. A failed write stops it, its errno left for the main thread.
  */
-import * as fs from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { PageRing, RingCell, type PageRingData } from './page-ring';
 
 const EIO = 5;
 
 const ring = PageRing.attach(workerData as PageRingData);
-
-function writeSlot(sequence: number): void {
-  const { fd, position, length } = ring.described(sequence);
-  const buffer = ring.buffer(sequence);
-  for (let written = 0; written < length; ) written += fs.writeSync(fd, buffer, written, length - written, position + written);
-}
 
 ring.set(RingCell.Ready, 1);
 // It lives as long as amber does, mostly asleep waiting for the next filled slot.
@@ -26,7 +19,7 @@ for (let sequence = ring.get(RingCell.Written); ; ) {
     continue;
   }
   try {
-    writeSlot(sequence);
+    ring.writeSlot(sequence, ring.described(sequence));
   } catch (e) {
     ring.set(RingCell.Failed, Math.abs((e as NodeJS.ErrnoException).errno ?? EIO));
     break;
