@@ -111,6 +111,18 @@ static napi_value sched_getattr_process(napi_env env, napi_callback_info info) {
   return make_buffer_copy(env, attr, attr[0]);
 }
 
+/* get_robust_list(2) of another thread: its list head and the length it registered, 16 bytes. */
+static napi_value get_robust_list_of(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t tid;
+  uint64_t list[2] = { 0 };
+  size_t length = 0;
+  if (!get_args(env, info, 1, argv) || !arg_i32(env, argv[0], &tid)) return NULL;
+  if (syscall(SYS_get_robust_list, tid, &list[0], &length) < 0) return throw_errno(env, "get_robust_list");
+  list[1] = length;
+  return make_buffer_copy(env, list, sizeof list);
+}
+
 static napi_value sched_setattr_process(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   int32_t pid, flags;
@@ -184,6 +196,7 @@ bool register_process(napi_env env, napi_value exports) {
     FUNCTION("prlimit", prlimit_process),
     FUNCTION("schedGetattr", sched_getattr_process),
     FUNCTION("schedSetattr", sched_setattr_process),
+    FUNCTION("getRobustList", get_robust_list_of),
     FUNCTION("setns", setns_fd),
     FUNCTION("unshare", unshare_namespaces),
     FUNCTION("waitpid", wait_pid),

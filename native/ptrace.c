@@ -148,6 +148,16 @@ static napi_value get_rseq_configuration(napi_env env, napi_callback_info info) 
   return make_buffer_copy(env, &configuration, (size_t)size);
 }
 
+/* PTRACE_GET_THREAD_AREA: struct user_desc of GDT slot `index` (EIO on kernels without IA32 emulation). */
+static napi_value get_thread_area(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t tid, index;
+  uint32_t desc[4] = { 0 };
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &tid) || !arg_i32(env, argv[1], &index)) return NULL;
+  if (ptrace(PTRACE_GET_THREAD_AREA, tid, (void *)(intptr_t)index, desc) < 0) return throw_errno(env, "ptrace(PTRACE_GET_THREAD_AREA)");
+  return make_buffer_copy(env, desc, sizeof desc);
+}
+
 /* The first call (NULL buffer) returns the number of instructions, the second fills them. */
 static napi_value seccomp_get_filter(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -206,6 +216,7 @@ bool register_ptrace(napi_env env, napi_value exports) {
     FUNCTION("ptraceGetSigmask", get_sigmask),
     FUNCTION("ptraceSetSigmask", set_sigmask),
     FUNCTION("ptraceGetRseqConfiguration", get_rseq_configuration),
+    FUNCTION("ptraceGetThreadArea", get_thread_area),
     FUNCTION("ptraceSeccompGetFilter", seccomp_get_filter),
     FUNCTION("ptraceGetEventMsg", get_event_msg),
     FUNCTION("ptracePeekData", peek_data),

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectionSession } from '../sys/inject';
-import { readIntervalTimers, readPrctlState, readSignalActions, type IntervalTimers, type SignalAction } from '../sys/task-query';
+import { readIntervalTimers, readSignalActions, readThreadName, type IntervalTimers, type SignalAction } from '../sys/task-query';
 import { release, seizeAndStop } from '../sys/thread-stop';
 import { readTaskMemory } from '../sys/vm';
 import type { Counter } from './counter';
@@ -45,8 +45,7 @@ export async function freezeTour(counter: Counter, say: Say): Promise<number> {
     say(`froze pid ${pid} with PTRACE_SEIZE + PTRACE_INTERRUPT (no signal sent, nothing it could notice)`);
     const session = InjectionSession.open(pid, pid);
     try {
-      const prctl = readPrctlState(session);
-      say(`asked it by injected syscalls: comm "${prctl.name}"`);
+      say(`asked it by injected syscalls: comm "${readThreadName(session)}"`);
       say(`  signal handlers: ${describeHandlers(readSignalActions(session))}`);
       say(`  interval timers: ${describeTimers(readIntervalTimers(session))}`);
     } finally {

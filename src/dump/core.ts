@@ -12,7 +12,7 @@ import { readStat } from '../proc/stat';
 import { readStatus } from '../proc/status';
 import { SIGCHLD } from '../sys/constants';
 import { InjectionSession } from '../sys/inject';
-import { schedGetattr } from '../sys/process';
+import { robustListOf, schedGetattr } from '../sys/process';
 import * as ptrace from '../sys/ptrace';
 import { parseGpRegs } from '../sys/regs';
 import { restartedRegisters } from '../sys/syscall-restart';
@@ -24,7 +24,8 @@ import { credentialsOf } from './credentials';
 import type { FrozenTask } from './freeze';
 import { parseXsave } from './fpu';
 import { dumpPosixTimers } from './posix-timers';
-import { readProgramBreak, readRobustList, readSecurebits, readThpDisabled, readTlsDescriptors } from './injected';
+import { readProgramBreak, readSecurebits, readThpDisabled } from './injected';
+import { readTlsDescriptors } from './tls';
 import { readResourceLimits } from '../proc/limits';
 import type { SeccompChains } from './seccomp';
 
@@ -95,8 +96,6 @@ function signalsWithActions(pid: Pid): bigint {
 interface InjectedThreadState {
   altStack: ReturnType<typeof readAltStack>;
   prctl: ReturnType<typeof readPrctlState>;
-  tls: ReturnType<typeof readTlsDescriptors>;
-  robustList: ReturnType<typeof readRobustList>;
   securebits: number;
 }
 
@@ -114,8 +113,6 @@ function readThreadByInjection(session: InjectionSession): InjectedThreadState {
   return {
     altStack: readAltStack(session),
     prctl: readPrctlState(session),
-    tls: readTlsDescriptors(session),
-    robustList: readRobustList(session),
     securebits: readSecurebits(session),
   };
 }
@@ -128,9 +125,10 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
   const regs = traceStep(pid, tid, 'PTRACE_GETREGSET', () => parseGpRegs(ptrace.getRegs(tid)));
   const xstate = traceStep(pid, tid, 'PTRACE_GETREGSET(NT_X86_XSTATE)', () => ptrace.getXstate(tid));
   const sched = schedGetattr(tid as Pid);
+  const robustList = robustListOf(tid);
   const core: ThreadCore = {
-    robustList: injected.robustList.head,
-    robustListLength: injected.robustList.length,
+    robustList: robustList.head,
+    robustListLength: robustList.length,
     nice: readStat(pid, tid).nice,
     schedulingPolicy: sched.policy,
     schedulingPriority: sched.policy === SCHED_FIFO || sched.policy === SCHED_RR ? sched.priority : undefined,
@@ -138,7 +136,7 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
     blockedSignals: isMain ? undefined : ptrace.getSigmask(tid),
     signalStack: { address: injected.altStack.base, size: injected.altStack.size, flags: injected.altStack.flags },
     pendingSignals: queued(ptrace.pendingSignals(tid, false)),
-    credentials: credentialsOf(status, injected.securebits, injected.prctl.noNewPrivs),
+    credentials: credentialsOf(status, injected.securebits, status.noNewPrivs === true),
     name: fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').replace(/\n$/, ''),
     parentDeathSignal: injected.prctl.pdeathsig === 0 ? undefined : injected.prctl.pdeathsig,
     ...seccomp.threadState(pid, tid, status.seccomp),
@@ -156,7 +154,7 @@ function dumpThread(pid: Pid, tid: Tid, injected: InjectedThreadState, isMain: b
       // any restorer resumes the syscall.
       registers: restartedRegisters(regs),
       fpu: parseXsave(xstate),
-      tls: injected.tls,
+      tls: readTlsDescriptors(pid, tid),
     },
     core,
     // CRIU writes the signal sub-messages even when they hold nothing.

@@ -67,6 +67,8 @@ export interface NativeAddon {
   ptraceSetSigmask(tid: number, mask: bigint): void;
   /** PTRACE_GET_RSEQ_CONFIGURATION: struct ptrace_rseq_configuration (32 bytes). */
   ptraceGetRseqConfiguration(tid: number): Buffer;
+  /** PTRACE_GET_THREAD_AREA: struct user_desc (16 bytes) of GDT slot `index`. */
+  ptraceGetThreadArea(tid: number, index: number): Buffer;
   /** PTRACE_SECCOMP_GET_FILTER: the BPF program (8 bytes per instruction); throws ENOENT past the last filter. */
   ptraceSeccompGetFilter(tid: number, index: number): Buffer;
   ptraceGetEventMsg(tid: number): bigint;
@@ -108,6 +110,8 @@ export interface NativeAddon {
   prlimit(pid: number, resource: number, newLimit: { cur: bigint; max: bigint } | null): { cur: bigint; max: bigint };
   /** sched_getattr: raw struct sched_attr (size as the kernel reports). */
   schedGetattr(pid: number): Buffer;
+  /** get_robust_list(2): the head (u64) and the registered length (u64) of thread `tid`'s list. */
+  getRobustList(tid: number): Buffer;
   schedSetattr(pid: number, attr: Buffer, flags: number): void;
   setns(fd: number, nsType: number): void;
   unshare(flags: number): void;

@@ -1,7 +1,7 @@
 /** Creating, signalling and configuring processes. */
 import { Resource, SIGCHLD } from './constants';
 import { native } from './native';
-import type { Pid, Tid } from './types';
+import type { Address, Pid, Tid } from './types';
 
 export interface Clone3Options {
   /** CLONE_* flags (the 32 low bits); never CLONE_VM, CLONE_THREAD or CLONE_VFORK: the child has no stack of its own. */
@@ -61,6 +61,18 @@ export interface SchedAttr {
   period: bigint;
   utilMin: number;
   utilMax: number;
+}
+
+/** A thread's robust futex list (set_robust_list(2)). */
+export interface RobustList {
+  head: Address;
+  length: number;
+}
+
+/** The robust futex list thread `tid` registered, read from outside (get_robust_list(2)). */
+export function robustListOf(tid: Tid): RobustList {
+  const raw = native().getRobustList(tid);
+  return { head: raw.readBigUInt64LE(0), length: Number(raw.readBigUInt64LE(8)) };
 }
 
 /** sizeof(struct sched_attr) with the utilization clamps (SCHED_ATTR_SIZE_VER1). */

@@ -114,6 +114,11 @@ export function getRseqConfiguration(tid: Tid): RseqConfiguration {
   };
 }
 
+/** struct user_desc (asm/ldt.h, 16 bytes) of GDT slot `slot` of the thread, as get_thread_area(2) fills it. */
+export function getThreadArea(tid: Tid, slot: number): Buffer {
+  return native().ptraceGetThreadArea(tid, slot);
+}
+
 /** The seccomp filter at `index` as raw BPF instructions; 0 is the first installed (kernel/seccomp.c, get_nth_filter). */
 export function seccompGetFilter(tid: Tid, index: number): Buffer {
   return native().ptraceSeccompGetFilter(tid, index);

@@ -97,46 +97,41 @@ export function readIntervalTimers(session: InjectionSession): IntervalTimers {
 enum Prctl {
   GetPdeathsig = 2,
   GetDumpable = 3,
-  GetKeepcaps = 7,
   GetName = 16,
-  GetSeccomp = 21,
   GetChildSubreaper = 37,
-  GetNoNewPrivs = 39,
   GetTidAddress = 40,
 }
 
 const TASK_COMM_LEN = 16;
 
+/** The prctl(2) values no /proc file shows. */
 export interface PrctlState {
-  name: string;
   dumpable: number;
   /** Signal sent when the parent dies; 0 for none. */
   pdeathsig: number;
   childSubreaper: boolean;
-  noNewPrivs: boolean;
   /** clear_child_tid (set_tid_address(2)). */
   tidAddress: Address;
-  /** 0 off, 1 strict, 2 filter. */
-  seccomp: number;
-  keepCaps: boolean;
+}
+
+/** The value prctl `option` writes to the scratch memory, `length` bytes of it. */
+function prctlOutput(session: InjectionSession, option: Prctl, length: number): Buffer {
+  const scratch = session.scratch();
+  session.check(Syscall.Prctl, BigInt(option), scratch.address);
+  return scratch.read(0, length);
 }
 
 export function readPrctlState(session: InjectionSession): PrctlState {
-  const scratch = session.scratch();
-  const returned = (option: Prctl): number => Number(session.check(Syscall.Prctl, BigInt(option)));
-  const written = (option: Prctl, length: number): Buffer => {
-    session.check(Syscall.Prctl, BigInt(option), scratch.address);
-    return scratch.read(0, length);
-  };
-  const name = written(Prctl.GetName, TASK_COMM_LEN);
   return {
-    name: name.subarray(0, name.indexOf(0) < 0 ? TASK_COMM_LEN : name.indexOf(0)).toString('latin1'),
-    dumpable: returned(Prctl.GetDumpable),
-    pdeathsig: written(Prctl.GetPdeathsig, 4).readInt32LE(0),
-    childSubreaper: written(Prctl.GetChildSubreaper, 4).readInt32LE(0) !== 0,
-    noNewPrivs: returned(Prctl.GetNoNewPrivs) !== 0,
-    tidAddress: written(Prctl.GetTidAddress, 8).readBigUInt64LE(0),
-    seccomp: returned(Prctl.GetSeccomp),
-    keepCaps: returned(Prctl.GetKeepcaps) !== 0,
+    dumpable: Number(session.check(Syscall.Prctl, BigInt(Prctl.GetDumpable))),
+    pdeathsig: prctlOutput(session, Prctl.GetPdeathsig, 4).readInt32LE(0),
+    childSubreaper: prctlOutput(session, Prctl.GetChildSubreaper, 4).readInt32LE(0) !== 0,
+    tidAddress: prctlOutput(session, Prctl.GetTidAddress, 8).readBigUInt64LE(0),
   };
+}
+
+/** The thread's name as it reports it (PR_GET_NAME); /proc/PID/task/TID/comm shows the same from outside. */
+export function readThreadName(session: InjectionSession): string {
+  const name = prctlOutput(session, Prctl.GetName, TASK_COMM_LEN);
+  return name.subarray(0, name.indexOf(0) < 0 ? TASK_COMM_LEN : name.indexOf(0)).toString('latin1');
 }

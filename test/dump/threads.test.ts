@@ -24,6 +24,10 @@ test('dump -R of a task whose threads sleep, spin and come and go: one core per 
     assert.ok(thread.cpu.registers.fs_base !== 0n, `thread ${thread.tid} has its TLS base`);
   }
   const threadOf = (name: string) => task.threads.find((thread) => thread.tid === Number(program.infoValue(`tid.${name}`)));
+  for (const name of ['sleeper', 'spinner', 'churner']) {
+    assert.equal(threadOf(name)?.core?.robustList, BigInt(program.infoValue(`robust.${name}`)), `${name}'s robust futex list`);
+    assert.equal(threadOf(name)?.core?.robustListLength, 24, `${name}'s robust list length (struct robust_list_head)`);
+  }
   const stack = threadOf('sleeper')?.core?.signalStack;
   assert.equal(stack?.address, BigInt(program.infoValue('alt_stack')));
   assert.equal(stack?.size, 65536n);

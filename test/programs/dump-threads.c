@@ -3,7 +3,8 @@
  * spins with SIGUSR1 blocked, one keeps creating and joining short-lived
  * threads. Each counts its rounds. On the check signal the program verifies
  * that every counter still moves and the alternate stack and mask are kept.
- * INFO tid.NAME=TID names the threads.
+ * INFO tid.NAME=TID names the threads, INFO robust.NAME=ADDRESS the robust
+ * futex list each registered (glibc does it for every thread).
  */
 #include "amber-test.h"
 #include <pthread.h>
@@ -17,6 +18,10 @@ static volatile uint64_t rounds[3];
 static char alt_stack[ALT_STACK_SIZE];
 
 static void announce(const char *name) {
+  void *robust_head;
+  size_t robust_length;
+  if (syscall(SYS_get_robust_list, 0, &robust_head, &robust_length) != 0) test_fail("get_robust_list");
+  printf("INFO robust.%s=%p\n", name, robust_head);
   printf("INFO tid.%s=%ld\n", name, (long)syscall(SYS_gettid));
 }
 
