@@ -10,10 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logger } from '../log/logger';
 import { writeCheckpoint, type Checkpoint, type FdTable, type Task } from '../model';
-import type { SmapsVma } from '../proc/smaps';
 import { PAGE_SIZE } from '../proc/pagemap';
 import { dumpStatsRecorder, writeDumpStats, type DumpStatsRecorder } from '../stats';
-import { asPid, type Pid } from '../sys/types';
+import { asPid } from '../sys/types';
 import { CgroupSets } from './cgroups';
 import { dumpCore } from './core';
 import { dumpedTerminalImages } from './fds/tty';
@@ -26,7 +25,7 @@ import { dumpIpcNamespaces } from './ipc';
 import { inventoryOf, timeNamespaceNow } from './inventory';
 import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
-import { pageCount, pagesImageName, prepareToWritePages, savedPageRanges, writePages } from './pages';
+import { type MemoryPlan, pageCount, PagesFiles, planMemory, prepareToWritePages } from './pages';
 import { SeccompChains } from './seccomp';
 import { dumpSharedMemory } from './shmem';
 import { treePlaces } from './tree';
@@ -35,13 +34,59 @@ export type { DumpOptions, DumpResult } from './options';
 
 const log = logger('dump');
 
-/** Builds the checkpoint of a frozen tree, writing the pages files into `directory` on the way. */
+/** Plans every live task's pages and counts them in the stats. */
+function planAllPages(tree: FrozenTree, stats: DumpStatsRecorder): MemoryPlan[] {
+  stats.start('memdumpTime');
+  const plans = tree.tasks.filter((task) => !task.zombie).map((task) => planMemory(task.pid, task.threads));
+  for (const plan of plans) {
+    stats.add('pagesScanned', plan.smaps.reduce((sum, vma) => sum + Number((vma.end - vma.start) / PAGE_SIZE), 0));
+    stats.add('pagesWritten', pageCount(plan.ranges));
+    stats.add('pagesLazy', pageCount(plan.ranges.filter((range) => range.flags?.lazy === true)));
+  }
+  stats.stop('memdumpTime');
+  return plans;
+}
+
+/**
+ * Builds the checkpoint of a frozen tree. The pages files are written
+ * into `directory` meanwhile: their copy begins as soon as the pages are
+ * planned and goes on while the rest of the tree's state is read.
+ */
 function describeTree(
   tree: FrozenTree,
   options: DumpOptions,
   writtenPages: string[],
   stats: DumpStatsRecorder,
 ): { checkpoint: Checkpoint; pagesWritten: number; kcmpCalls: number } {
+  const plans = planAllPages(tree, stats);
+  const total = plans.reduce((sum, plan) => sum + pageCount(plan.ranges), 0);
+  let done = 0;
+  stats.start('memwriteTime');
+  const pages = new PagesFiles(options.imagesDir, plans, writtenPages, (count) => {
+    done += count;
+    options.onProgress?.(done, total);
+  });
+  try {
+    const described = describeState(tree, options, plans, pages, writtenPages);
+    pages.finish();
+    stats.stop('memwriteTime');
+    return { ...described, pagesWritten: total };
+  } catch (e) {
+    pages.abandon();
+    throw e;
+  } finally {
+    pages.close();
+  }
+}
+
+/** Everything of the checkpoint of a frozen tree; the tasks' pages go into the files of `pages` meanwhile. */
+function describeState(
+  tree: FrozenTree,
+  options: DumpOptions,
+  plans: readonly MemoryPlan[],
+  pages: PagesFiles,
+  writtenPages: string[],
+): { checkpoint: Checkpoint; kcmpCalls: number } {
   const places = treePlaces(tree.tasks, options.shellJob);
   const ids = new KernelObjectIds();
   // The dumper's own ids come first, as CRIU numbers them (inventory root_ids).
@@ -49,25 +94,24 @@ function describeTree(
   const cgroups = options.manageCgroups === 'ignore' ? undefined : new CgroupSets();
   const files = new FileSet(options.ghostLimit);
   const fdTables = new Map<number, FdTable>();
-  const mappings = new Map<Pid, SmapsVma[]>();
   const seccomp = new SeccompChains();
   // Before the tasks' own state: it attaches and detaches segments in a task, so its maps are as before when read.
   const ipcNamespaces = dumpIpcNamespaces(tree.tasks, ids, dumperIds.ipcNamespace);
   const tasks: Task[] = tree.tasks.map((frozen, index) => {
     const { threads, process: processState, memoryFacts } = dumpCore(frozen, seccomp, cgroups);
     const place = places[index];
-    if (memoryFacts === undefined) return { ...place, threads, process: processState, ids: undefined, fs: undefined, memory: undefined, pageMap: undefined };
+    const plan = plans.find((candidate) => candidate.pid === frozen.pid);
+    if (memoryFacts === undefined || plan === undefined) return { ...place, threads, process: processState, ids: undefined, fs: undefined, memory: undefined, pageMap: undefined };
     const taskIds = ids.of(frozen.pid);
-    const { memory, vmas } = dumpMemory(frozen.pid, memoryFacts, files);
-    mappings.set(frozen.pid, vmas);
+    const memory = dumpMemory(frozen.pid, plan.smaps, memoryFacts, files);
     const tableId = taskIds.files ?? 0;
     if (!fdTables.has(tableId)) fdTables.set(tableId, dumpFdTable(frozen.pid, tableId, files, options.fileLocks === true));
     log.debug(() => `task ${frozen.pid}: ${threads.length} threads, ${memory.vmas.length} mappings`);
-    return { ...place, threads, process: processState, ids: taskIds, fs: dumpFs(frozen.pid, files), memory, pageMap: undefined };
+    const pageMap = { pagesId: pages.pagesId(frozen.pid), ranges: plan.ranges };
+    return { ...place, threads, process: processState, ids: taskIds, fs: dumpFs(frozen.pid, files), memory, pageMap };
   });
   checkDumpedFiles(files, options);
   log.info(() => `${files.files.size} open file descriptions, told apart with ${files.kcmpCalls} kcmp calls`);
-  const pagesWritten = dumpAllPages(tasks, mappings, options, writtenPages, stats);
   const sharedMemory = dumpSharedMemory(files, tasks, options.imagesDir, writtenPages);
   const checkpoint: Checkpoint = {
     inventory: inventoryOf(dumperIds, cgroups?.dumperSet),
@@ -87,35 +131,7 @@ function describeTree(
     otherImages: new Map([...dumpedTerminalImages(files), ...(cgroups?.images() ?? [])]),
     rawImages: { directory: options.imagesDir, names: writtenPages },
   };
-  return { checkpoint, pagesWritten, kcmpCalls: files.kcmpCalls };
-}
-
-/** Plans every live task's pages, then copies them, one pages file per task. */
-function dumpAllPages(tasks: Task[], mappings: ReadonlyMap<Pid, SmapsVma[]>, options: DumpOptions, writtenPages: string[], stats: DumpStatsRecorder): number {
-  stats.start('memdumpTime');
-  const plans = tasks.flatMap((task) => {
-    const vmas = mappings.get(task.pid);
-    if (vmas === undefined) return [];
-    stats.add('pagesScanned', vmas.reduce((sum, vma) => sum + Number((vma.end - vma.start) / PAGE_SIZE), 0));
-    return [{ task, ranges: savedPageRanges(task.pid, vmas) }];
-  });
-  const total = plans.reduce((sum, plan) => sum + pageCount(plan.ranges), 0);
-  stats.add('pagesWritten', total);
-  stats.add('pagesLazy', plans.reduce((sum, plan) => sum + pageCount(plan.ranges.filter((range) => range.flags?.lazy === true)), 0));
-  stats.stop('memdumpTime');
-  stats.start('memwriteTime');
-  let done = 0;
-  plans.forEach(({ task, ranges }, index) => {
-    const pagesId = index + 1;
-    writtenPages.push(pagesImageName(pagesId));
-    writePages(task.pid, ranges, options.imagesDir, pagesId, (pages) => {
-      done += pages;
-      options.onProgress?.(done, total);
-    });
-    task.pageMap = { pagesId, ranges };
-  });
-  stats.stop('memwriteTime');
-  return total;
+  return { checkpoint, kcmpCalls: files.kcmpCalls };
 }
 
 /** Removes what a failed dump wrote, so that no half checkpoint is left behind. */

@@ -9,14 +9,14 @@ import { MAPPING_BITS, PROTECTION_BITS, VMA_KIND_BITS, type FileId, type Memory,
 import { flags } from '../model/codecs';
 import { readAuxv } from '../proc/auxv';
 import { unlinkedOrNot } from '../proc/maps';
-import { readSmaps, type SmapsVma } from '../proc/smaps';
+import type { SmapsVma } from '../proc/smaps';
 import { readStat } from '../proc/stat';
 import type { VmFlag } from '../proc/vm-flags';
 import type { Pid } from '../sys/types';
 import type { MemoryFacts } from './core';
 import { pathFile, type FileSet } from './file-set';
 import { remapToGhost } from './ghosts';
-import { isSharedObjectMapping, mapFilesPath, sharedMemoryBacking, type VmaBacking } from './shmem-mapping';
+import { mapFilesPath, sharedMemoryBacking, type VmaBacking } from './shmem-mapping';
 
 const protection = flags(PROTECTION_BITS);
 const mapping = flags(MAPPING_BITS);
@@ -121,39 +121,31 @@ function vmaOf(pid: Pid, vma: SmapsVma, files: FileSet): Vma {
   };
 }
 
-export interface MemoryDump {
-  memory: Memory;
-  /** The VMAs as smaps printed them, for the page dump: all but those whose shared memory object holds their pages. */
-  vmas: SmapsVma[];
-}
-
-/** The task's mm image; the executable and mapped files go into `files` first, as CRIU numbers them. */
-export function dumpMemory(pid: Pid, facts: MemoryFacts, files: FileSet): MemoryDump {
+/**
+ * The task's mm image from its VMAs as smaps printed them; the executable
+ * and mapped files go into `files` first, as CRIU numbers them.
+ */
+export function dumpMemory(pid: Pid, smaps: readonly SmapsVma[], facts: MemoryFacts, files: FileSet): Memory {
   const exeLink = `/proc/${pid}/exe`;
   const exe = unlinkedOrNot(fs.readlinkSync(exeLink));
   const executable = fileOfMapping(files, exe.path, exe.deleted, exeLink, 0, `task ${pid}: executable`);
   const stat = readStat(pid);
-  const smaps = readSmaps(pid);
-  const vmas = smaps.map((vma) => vmaOf(pid, vma, files));
   return {
-    vmas: smaps.filter((_, i) => !isSharedObjectMapping(vmas[i])),
-    memory: {
-      codeStart: stat.startCode,
-      codeEnd: stat.endCode,
-      dataStart: stat.startData,
-      dataEnd: stat.endData,
-      stackStart: stat.startStack,
-      heapStart: stat.startBrk,
-      heapEnd: facts.programBreak,
-      argumentsStart: stat.argStart,
-      argumentsEnd: stat.argEnd,
-      environmentStart: stat.envStart,
-      environmentEnd: stat.envEnd,
-      executable,
-      auxv: readAuxv(pid).map((entry) => ({ type: BigInt(entry.type), value: entry.value })),
-      vmas,
-      dumpable: facts.dumpable,
-      unmodeled: { thp_disabled: facts.thpDisabled },
-    },
+    codeStart: stat.startCode,
+    codeEnd: stat.endCode,
+    dataStart: stat.startData,
+    dataEnd: stat.endData,
+    stackStart: stat.startStack,
+    heapStart: stat.startBrk,
+    heapEnd: facts.programBreak,
+    argumentsStart: stat.argStart,
+    argumentsEnd: stat.argEnd,
+    environmentStart: stat.envStart,
+    environmentEnd: stat.envEnd,
+    executable,
+    auxv: readAuxv(pid).map((entry) => ({ type: BigInt(entry.type), value: entry.value })),
+    vmas: smaps.map((vma) => vmaOf(pid, vma, files)),
+    dumpable: facts.dumpable,
+    unmodeled: { thp_disabled: facts.thpDisabled },
   };
 }

@@ -49,4 +49,11 @@ export function sharedMemoryBacking(pid: Pid, vma: SmapsVma, files: FileSet): Vm
 }
 
 /** Whether the object's pages, not the task's, hold this VMA's contents. */
-export const isSharedObjectMapping = (vma: Vma): boolean => vma.kind.anonShared || (vma.kind.memfd && vma.mapping.shared);
+/**
+ * Whether a VMA's pages belong to a shared memory object that is dumped on
+ * its own (shmem.ts) and not into the task's pages: a shared mapping of
+ * shared anonymous memory or of a memfd, both unlinked files on shmem.
+ */
+export function holdsSharedObjectPages(pid: Pid, vma: SmapsVma): boolean {
+  return vma.kind === 'file' && vma.deleted && vma.shared && isShmemDevice(fs.statSync(mapFilesPath(pid, vma)).dev);
+}

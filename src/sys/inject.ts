@@ -96,6 +96,16 @@ function saveRseqCs(pid: Pid, tid: Tid): SavedWord | null {
   return { address, value: readTaskMemory(pid, [{ addr: address, len: 8 }]) };
 }
 
+/** Signals delivered by `deliver` so far, each of which may have written a handler frame into task memory. */
+let deliveredSignals = 0;
+
+/**
+ * How many signals injection sessions have delivered to the threads they
+ * hold since amber started: memory a signal frame went into may lie far
+ * from the thread's stack pointer (sigaltstack(2)).
+ */
+export const signalsDelivered = (): number => deliveredSignals;
+
 /** Every signal: blocked while a lifeline guards the thread (PTRACE_SETSIGMASK leaves out SIGKILL and SIGSTOP). */
 const ALL_SIGNALS = (1n << 64n) - 1n;
 
@@ -283,6 +293,7 @@ export class InjectionSession {
    * lifeline only SIGSTOP gets here, every other signal being blocked.
    */
   private deliver(signal: number): void {
+    deliveredSignals++;
     this.unblockSignals();
     this.step('PTRACE_SETREGSET', () => ptrace.setRegs(this.tid, this.savedRegs));
     this.lifeline?.disarm();

@@ -35,6 +35,12 @@ const RED_ZONE = 128n;
 /** Room for injected syscalls' buffers. */
 const SCRATCH_SIZE = 512n;
 const STACK_ALIGNMENT = 16n;
+/**
+ * The most a lifeline writes below the thread's stack pointer: room for the
+ * largest XSAVE image (ptrace.ts reads up to 16 KiB) and the rest. A dump
+ * copies these stack pages again once its injections are over.
+ */
+export const LIFELINE_REACH = 32n << 10n;
 
 export type LifelineCode = CodeAddresses<'syscallReturn' | 'sigreturn'>;
 
@@ -98,6 +104,7 @@ export class Lifeline {
     const fpstate = fpstateImage(traceStep(pid, tid, 'PTRACE_GETREGSET(NT_X86_XSTATE)', () => ptrace.getXstate(tid)));
     if (fpstate === null) return { unprotected: 'its FPU state has no fixed-size XSAVE layout' };
     const layout = layOut(regs.rsp, fpstate.length);
+    if (regs.rsp - layout.frame > LIFELINE_REACH) return { unprotected: `its FPU state (${fpstate.length} bytes) does not fit below its stack pointer` };
     const problem = stackProblem(maps, regs.rsp, layout);
     if (problem !== null) return { unprotected: problem };
     const resumed = restartedRegisters(regs);

@@ -7,10 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type TestContext } from 'node:test';
 import type { PageRange } from '../../src/model';
 import { PAGE_SIZE, pageRuns, readPagemap } from '../../src/proc/pagemap';
-import { readSmaps } from '../../src/proc/smaps';
 import { FrozenTree } from '../../src/dump/freeze';
-import { pageCount, pagesImageName, savedPageRanges, writePages } from '../../src/dump/pages';
+import { pageCount, pagesImageName, PagesFiles, planMemory, type MemoryPlan } from '../../src/dump/pages';
+import { copyThreadReady, startCopyThreads } from '../../src/dump/pages/page-copy';
 import { pageWriterReady, startPageWriter } from '../../src/dump/pages/pipelined-copy';
+import { InjectionSession } from '../../src/sys/inject';
 import { asPid, type Pid } from '../../src/sys/types';
 import { readTaskMemory } from '../../src/sys/vm';
 import { usePrograms } from '../harness/programs';
@@ -52,16 +53,36 @@ function absentPages(pid: Pid, ranges: readonly PageRange[]): number {
   }, 0);
 }
 
-/** Writes the pages image of a frozen dump-memory program with several mappings into `dir`, and reads the same ranges from outside. */
-async function dumpPages(t: TestContext, dir: string): Promise<PagesDump> {
+/** Writes the pages of `plan` into pages-1.img in `dir`, running `meanwhile` after the copy began; returns the pages reported. */
+async function writePages(plan: MemoryPlan, dir: string, meanwhile: () => Promise<void>): Promise<number> {
+  let reported = 0;
+  const files = new PagesFiles(dir, [plan], [], (pages) => (reported += pages));
+  try {
+    await meanwhile();
+    files.finish();
+  } catch (e) {
+    files.abandon();
+    throw e;
+  } finally {
+    files.close();
+  }
+  return reported;
+}
+
+/**
+ * Writes the pages image of a frozen dump-memory program with several
+ * mappings into `dir`, with `meanwhile` run while the copy goes on, and
+ * reads the same ranges from outside.
+ */
+async function dumpPages(t: TestContext, dir: string, meanwhile: (pid: Pid, imageBytes: number) => Promise<void> = async () => undefined): Promise<PagesDump> {
   const program = await usePrograms(t)('dump-memory', ['24']);
   const pid = asPid(program.pid);
   const tree = FrozenTree.freeze(pid);
   try {
-    const ranges = savedPageRanges(pid, readSmaps(pid));
+    const plan = planMemory(pid, tree.tasks[0].threads);
+    const ranges = plan.ranges;
     const before = bytesWritten(pid);
-    let reported = 0;
-    writePages(pid, ranges, dir, 1, (pages) => (reported += pages));
+    const reported = await writePages(plan, dir, () => meanwhile(pid, pageCount(ranges) * Number(PAGE_SIZE)));
     assert.equal(reported, pageCount(ranges), 'progress counts every page once');
     const memory = readTaskMemory(
       pid,
@@ -92,6 +113,15 @@ async function withWriterThread(): Promise<void> {
   }
 }
 
+/** Starts the copy and writer threads and waits until they run. */
+async function withCopyThreads(): Promise<void> {
+  startCopyThreads();
+  for (let waited = 0; !pageWriterReady() || !copyThreadReady(); waited += 10) {
+    assert.ok(waited < 5000, 'the copy and writer threads start');
+    await sleep(10);
+  }
+}
+
 /** A 1 MiB tmpfs, unmounted when test `t` ends. */
 function smallTmpfs(t: TestContext): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amber-dump-full-'));
@@ -107,6 +137,7 @@ function smallTmpfs(t: TestContext): string {
 test('copied by the main thread alone, the image holds exactly the memory, range after range', async (t) => {
   assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
   assert.equal(pageWriterReady(), false, 'no writer thread was started');
+  assert.equal(copyThreadReady(), false, 'no copy thread was started');
 });
 
 test('a write that fails in the main thread is one error naming the file, and the task runs on', async (t) => {
@@ -122,5 +153,31 @@ test('a write that fails in the writer thread is one error naming the file, and 
   await withWriterThread();
   await assert.rejects(dumpPages(t, smallTmpfs(t)), { message: 'cannot write pages-1.img: ENOSPC' });
   // A later copy starts afresh.
+  assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
+});
+
+test('copied by the copy thread while the main thread injects, the image holds the memory as the task has it, not the lifeline', async (t) => {
+  await withCopyThreads();
+  const dir = imagesDir(t, 'pages');
+  const dumped = await dumpPages(t, dir, async (pid, imageBytes) => {
+    // The lifeline's frame lies on the stack while the copy thread reads it; once the session is closed the stack is the task's own again.
+    const session = InjectionSession.open(pid, pid);
+    try {
+      const size = (): number => fs.statSync(path.join(dir, pagesImageName(1))).size;
+      for (let waited = 0; size() < imageBytes; waited += 10) {
+        assert.ok(waited < 10_000, 'the copy thread copies the pages');
+        await sleep(10);
+      }
+    } finally {
+      session.close();
+    }
+  });
+  assertExactImage(dumped);
+});
+
+test('a write that fails while the copy thread copies is one error naming the file, and a later copy starts afresh', async (t) => {
+  await withCopyThreads();
+  await assert.rejects(dumpPages(t, smallTmpfs(t)), { message: 'cannot write pages-1.img: ENOSPC' });
+  await withCopyThreads();
   assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
 });

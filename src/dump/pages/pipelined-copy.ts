@@ -16,7 +16,9 @@
  *
  * A thread takes about 50 ms to start, so the writer is started early
  * (`startPageWriter`) and only for copies worth it; until it runs, and on
- * one CPU, the main thread writes its slots itself.
+ * one CPU, the filling thread writes its slots itself. The filling thread
+ * is amber's main thread, or the copy thread (copy-thread.ts) that fills
+ * the ring while the main thread goes on dumping.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,7 +28,7 @@ import { errnoName } from '../../sys/inject';
 import type { Fd, Pid } from '../../sys/types';
 import { readTaskMemoryInto, type MemoryRange } from '../../sys/vm';
 import { batchesOf, totalBytes } from './batches';
-import { PageRing, RingCell, type SlotWrite } from './page-ring';
+import { PageRing, RingCell, type PageRingData, type SlotWrite } from './page-ring';
 
 const SLOT_BYTES = 512 << 10;
 const SLOT_COUNT = 8;
@@ -45,6 +47,20 @@ function pageRing(): PageRing {
   return ring;
 }
 
+/** The ring in shared memory, for the copy thread to fill. */
+export const pageRingData = (): PageRingData => pageRing().shared;
+
+/** Fills the main thread's ring: in the copy thread, which fills it instead. */
+export function attachPageRing(data: PageRingData): void {
+  ring = PageRing.attach(data);
+}
+
+/** Forgets a ring whose writer has failed and ended: a later copy starts another. */
+function dropRing(): void {
+  ring = undefined;
+  writerRunning = false;
+}
+
 /** Starts the writer thread ahead of a large copy, where a second CPU can run it. */
 export function startPageWriter(): void {
   const shared = pageRing();
@@ -60,12 +76,23 @@ export interface PagesTarget {
   name: string;
 }
 
+/** Task memory to write back to back into a pages file from `position` on. */
+export interface FileRun {
+  position: number;
+  ranges: MemoryRange[];
+}
+
+/** What one copy puts into one pages file. */
+export interface PagesCopy {
+  pid: Pid;
+  target: PagesTarget;
+  runs: FileRun[];
+}
+
 function checkWriter(shared: PageRing, target: PagesTarget): void {
   const errno = shared.get(RingCell.Failed);
   if (errno === 0) return;
-  // The writer has ended; a later copy starts another.
-  ring = undefined;
-  writerRunning = false;
+  dropRing();
   throw new AmberError(`cannot write ${target.name}: ${errnoName(errno)}`);
 }
 
@@ -96,27 +123,45 @@ function writeSlotHere(shared: PageRing, sequence: number, target: PagesTarget, 
   }
 }
 
-/** Copies `ranges` of task `pid`'s memory, back to back, into `target` from its start. */
-export function copyPages(pid: Pid, target: PagesTarget, ranges: readonly MemoryRange[], onBytes: (bytes: number) => void): void {
+/** Whether the ring's writer has failed (and ended), the ring then being dropped. */
+export function pageWriterFailed(): boolean {
+  if (ring === undefined || ring.get(RingCell.Failed) === 0) return false;
+  dropRing();
+  return true;
+}
+
+/**
+ * Copies the runs of `copy` into its pages file; `cancelled` is asked
+ * before each slot, and a cancelled copy throws.
+ */
+export function copyPages(copy: PagesCopy, onBytes: (bytes: number) => void, cancelled: () => boolean = () => false): void {
+  const { pid, target } = copy;
   const shared = pageRing();
   const filled = (): number => shared.get(RingCell.Filled);
   const written = (): number => shared.get(RingCell.Written);
-  let offset = 0;
+  const batches = copy.runs.flatMap((run) => {
+    let position = run.position;
+    return [...batchesOf(run.ranges, SLOT_BYTES, Infinity)].map((batch) => {
+      const at = position;
+      position += totalBytes(batch);
+      return { batch, at };
+    });
+  });
   try {
-    for (const batch of batchesOf(ranges, SLOT_BYTES, Infinity)) {
+    for (const { batch, at } of batches) {
+      if (cancelled()) throw new AmberError(`the copy into ${target.name} was cancelled`);
       waitForWriter(shared, target, () => filled() - written() < shared.slotCount);
       const sequence = filled();
       const bytes = totalBytes(batch);
       const result = readTaskMemoryInto(pid, batch, shared.buffer(sequence));
       if (result.stoppedAt !== null) throw new AmberError(`task ${pid}: cannot read its memory at 0x${batch[result.stoppedAt].addr.toString(16)}`);
-      const write = { fd: target.fd, position: offset, length: bytes };
+      const write = { fd: target.fd, position: at, length: bytes };
       if (shared.get(RingCell.Ready) === 1) {
         shared.describe(sequence, write);
         shared.set(RingCell.Filled, sequence + 1);
       } else {
         writeSlotHere(shared, sequence, target, write);
       }
-      offset += bytes;
       onBytes(bytes);
     }
   } finally {
