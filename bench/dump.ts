@@ -4,7 +4,8 @@
  * speed of plain writes of the same size into tmpfs measured in the same
  * run, in turn with each dump (the least any dumper pays to put those
  * bytes there); the frozen row is how long the task was stopped, the pages
- * row the part of the dump that copies the pages (its memwrite timer).
+ * row the time from the start of the page copy to its last page written
+ * (its memwrite timer), the rest of the state being read meanwhile.
  * Before each timed run a buffer of the working size is touched and freed,
  * so that neither side pays for the kernel's first page allocations. Dumps
  * use --leave-running; medians of five runs after one warm-up run. Where
