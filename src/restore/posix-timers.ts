@@ -10,7 +10,7 @@
  */
 import { AmberError } from '../errors';
 import type { PosixTimer } from '../model';
-import { errnoName } from '../sys/inject';
+import { errnoName } from '../sys/errno';
 import { Syscall } from '../sys/syscall-numbers';
 import { isZeroTime, itimerspecBytes, sigeventBytes } from '../sys/timer-structs';
 import type { RestoringTask } from './context';

@@ -16,7 +16,8 @@
  * action to the default (root-inheritance.ts).
  */
 import { Syscall } from '../sys/syscall-numbers';
-import { errnoName, syscallName } from '../sys/inject';
+import { errnoName } from '../sys/errno';
+import { syscallName } from '../sys/inject';
 import { AmberError } from '../errors';
 import { readMaps } from '../proc/maps';
 import { SIGTRAP } from '../sys/constants';

@@ -24,7 +24,7 @@ import {
   SIGCONT,
   SIGKILL,
 } from '../sys/constants';
-import { errnoName } from '../sys/inject';
+import { errnoName } from '../sys/errno';
 import { isSyscallError } from '../sys/native';
 import { clone3Stopped, kill } from '../sys/process';
 import * as ptrace from '../sys/ptrace';

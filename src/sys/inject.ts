@@ -35,8 +35,8 @@
  * restart_block (nanosleep, futex, poll...) may be injected: a thread
  * stopped in nanosleep restarts through that block.
  */
-import * as os from 'node:os';
 import { AmberError } from '../errors';
+import { errnoName } from './errno';
 import { logger } from '../log/logger';
 import { readMaps, type Vma } from '../proc/maps';
 import { findCode } from './code-search';
@@ -64,16 +64,10 @@ const LOSS_TIMEOUT_MS = 1000;
 /** Signals delivered during one injected syscall before amber gives up. */
 const MAX_INTERRUPTIONS = 100;
 
-const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, value]) => [value, name]));
-
 /** "rt_sigaction" for Syscall.RtSigaction, "syscall 42" for numbers amber has no name for. */
 export function syscallName(nr: number): string {
   const name = Syscall[nr] as string | undefined;
   return name === undefined ? `syscall ${nr}` : name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '_').toLowerCase();
-}
-
-export function errnoName(errno: number): string {
-  return ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
 }
 
 /** A word of task memory to put back as it was. */

@@ -6,7 +6,8 @@
  */
 import { AmberError } from '../errors';
 import { MAP_PRIVATE, O_CLOEXEC, PAGE_SIZE, PROT_READ, PROT_WRITE } from './constants';
-import { errnoName, syscallName } from './inject';
+import { errnoName } from './errno';
+import { syscallName } from './inject';
 import { ScratchPage } from './scratch';
 import { Syscall } from './syscall-numbers';
 import type { Pid } from './types';

@@ -13,7 +13,8 @@ import { readMountInfo, type MountInfo } from '../../proc/mountinfo';
 import type { FileHandle } from '../../proc/fdinfo-notify';
 import type { Device, Inode } from '../../proc/types';
 import { fileHandleStruct } from '../../sys/fsnotify';
-import { errnoName, InjectionSession } from '../../sys/inject';
+import { errnoName } from '../../sys/errno';
+import { InjectionSession } from '../../sys/inject';
 import { Syscall } from '../../sys/syscall-numbers';
 import type { FdSubject } from './kind';
 

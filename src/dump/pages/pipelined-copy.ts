@@ -24,7 +24,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AmberError, fsErrorName } from '../../errors';
-import { errnoName } from '../../sys/inject';
+import { errnoName } from '../../sys/errno';
 import type { Fd, Pid } from '../../sys/types';
 import { readTaskMemoryInto, type MemoryRange } from '../../sys/vm';
 import { batchesOf, totalBytes } from './batches';
