@@ -187,7 +187,7 @@ export class PagesFiles {
         written.push(name);
         this.files.push({ plan, target: { fd: fs.openSync(path.join(directory, name), 'w') as Fd, name } });
       });
-      this.copy.begin(this.files.map((file) => this.copyOf(file, [{ position: 0, ranges: memoryRanges(file.plan.ranges) }])));
+      this.copy.begin(this.files.map((file) => this.wholeFile(file)));
     } catch (e) {
       this.close();
       throw e;
@@ -209,7 +209,7 @@ export class PagesFiles {
     const everything = signalsDelivered() !== this.signalsBefore;
     this.copy.finish(
       this.files.map((file) => {
-        if (everything) return this.copyOf(file, [{ position: 0, ranges: memoryRanges(file.plan.ranges) }]);
+        if (everything) return this.wholeFile(file);
         const windows = file.plan.threads.flatMap((tid) => injectionWindows(file.plan.pid, tid));
         return this.copyOf(file, runsWithin(file.plan.ranges, windows));
       }),
@@ -228,5 +228,10 @@ export class PagesFiles {
 
   private copyOf(file: PagesFile, runs: FileRun[]): PagesCopy {
     return { pid: file.plan.pid, target: file.target, runs };
+  }
+
+  /** Every planned page of `file`, back to back from its start. */
+  private wholeFile(file: PagesFile): PagesCopy {
+    return this.copyOf(file, [{ position: 0, ranges: memoryRanges(file.plan.ranges) }]);
   }
 }

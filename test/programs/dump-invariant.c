@@ -13,7 +13,10 @@
  * open files must be those recorded once every thread was running.
  * Every syscall result is checked: an EINTR is a failure, none of these
  * threads has a handler that could explain one. No thread allocates
- * memory, so the maps stay still by themselves.
+ * memory, so the maps stay still by themselves. Before the threads start,
+ * the program fills BALLAST_MIB of memory with a known pattern, verified
+ * at the check: enough for a dump to copy its pages in amber's copy
+ * thread while it injects.
  */
 #include "amber-test.h"
 
@@ -22,9 +25,11 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 
+enum { BALLAST_MIB = 80 };
 enum { SLEEP_MS = 20, SPIN_ROUNDS = 1 << 18, SNAPSHOT_SIZE = 1 << 16, PROGRESS_WAIT_MS = 200 };
 
 /* Runs `rounds` rounds keeping the invariant; returns 0, or 1 as soon as it is broken. */
@@ -189,7 +194,15 @@ static void require_progress(void) {
     if (after[i] <= before[i]) test_fail("the %s made no progress", names[i]);
 }
 
+static uint64_t ballast_word(size_t i) {
+  return i * 0x9e3779b97f4a7c15ULL;
+}
+
 int main(void) {
+  const size_t ballast_words = ((size_t)BALLAST_MIB << 20) / sizeof(uint64_t);
+  uint64_t *ballast = mmap(NULL, ballast_words * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (ballast == MAP_FAILED) test_fail("mmap");
+  for (size_t i = 0; i < ballast_words; i++) ballast[i] = ballast_word(i);
   if (pipe(pipe_fds) != 0) test_fail("pipe");
   /* Only the main thread takes the check signal: the others inherit it blocked. */
   sigset_t check_only, waiting;
@@ -212,6 +225,8 @@ int main(void) {
   sigprocmask(SIG_SETMASK, NULL, &now);
   if (!sigismember(&now, CHECK_SIGNAL)) test_fail("sigsuspend left the wrong mask");
   if (broken) test_fail("the spinner's register invariant broke");
+  for (size_t i = 0; i < ballast_words; i++)
+    if (ballast[i] != ballast_word(i)) test_fail("ballast word %zu changed", i);
   if (failure != NULL) test_fail("%s", failure);
   require_progress();
   static char maps_now[SNAPSHOT_SIZE], fds_now[SNAPSHOT_SIZE];
