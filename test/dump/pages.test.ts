@@ -178,6 +178,8 @@ test('copied by the copy thread while the main thread injects, the image holds t
 test('a write that fails while the copy thread copies is one error naming the file, and a later copy starts afresh', async (t) => {
   await withCopyThreads();
   await assert.rejects(dumpPages(t, smallTmpfs(t)), { message: 'cannot write pages-1.img: ENOSPC' });
+  assert.equal(copyThreadReady(), false, 'the copy thread whose writer failed is gone');
+  assert.equal(pageWriterReady(), false, 'and so is the writer');
   await withCopyThreads();
   assertExactImage(await dumpPages(t, imagesDir(t, 'pages')));
 });

@@ -7,7 +7,8 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { PAGE_SIZE } from '../../proc/pagemap';
 import { CopyCell, type CopyJobResult, type CopyThreadData } from './copy-cells';
-import { attachPageRing, copyPages, pageWriterFailed, type PagesCopy } from './pipelined-copy';
+import { RingCell } from './page-ring';
+import { attachPageRing, copyPages, type PagesCopy } from './pipelined-copy';
 
 const { ring, cells, port } = workerData as CopyThreadData & { port: MessagePort };
 attachPageRing(ring);
@@ -19,7 +20,8 @@ port.on('message', (job: PagesCopy[]) => {
     const cancelled = (): boolean => Atomics.load(cells, CopyCell.Cancel) !== 0;
     for (const copy of job) copyPages(copy, (bytes) => Atomics.add(cells, CopyCell.Pages, bytes / PAGE), cancelled);
   } catch (e) {
-    result = { error: e instanceof Error ? e.message : String(e), writerFailed: pageWriterFailed() };
+    // From the shared cell: the copy that saw the failure has already let go of its ring.
+    result = { error: e instanceof Error ? e.message : String(e), writerFailed: Atomics.load(ring.cells, RingCell.Failed) !== 0 };
   }
   port.postMessage(result);
   Atomics.add(cells, CopyCell.JobsDone, 1);

@@ -1,8 +1,9 @@
 /**
- * What amber's main thread and the page writer thread (writer-thread.ts)
- * share: a ring of slots in shared memory, each filled with task memory by
- * the main thread and written into a pages file by the writer, and the
- * counters that pass slots between them (Atomics.wait/notify).
+ * What the filling thread (amber's main thread or the copy thread) and the
+ * page writer thread (writer-thread.ts) share: a ring of slots in shared
+ * memory, each filled with task memory by the filling thread and written
+ * into a pages file by the writer, and the counters that pass slots
+ * between them (Atomics.wait/notify).
  */
 import * as fs from 'node:fs';
 
@@ -10,7 +11,7 @@ import * as fs from 'node:fs';
 export enum RingCell {
   /** Set by the writer once it runs. */
   Ready = 0,
-  /** Slots filled by the main thread so far. */
+  /** Slots filled so far. */
   Filled = 1,
   /** Slots written by the writer so far. */
   Written = 2,

@@ -1,8 +1,8 @@
 /**
  * Pages copied by amber in two steps that run on two CPUs at once: the
- * main thread reads task memory with process_vm_readv(2) into a ring of
+ * filling thread reads task memory with process_vm_readv(2) into a ring of
  * small slots, and a writer thread (writer-thread.ts) writes each filled
- * slot into the pages file while the main thread fills the next. The slots
+ * slot into the pages file while the filling thread fills the next. The slots
  * stay in the CPU caches between the two copies, and amber's memory use
  * stays flat whatever the size of the task.
  *
@@ -39,7 +39,7 @@ const WAIT_MS = 200;
 let ring: PageRing | undefined;
 let writerRunning = false;
 
-/** Whether the writer thread has started and writes the slots the main thread fills. */
+/** Whether the writer thread has started and writes the slots the filling thread fills. */
 export const pageWriterReady = (): boolean => ring?.get(RingCell.Ready) === 1;
 
 function pageRing(): PageRing {
@@ -114,7 +114,7 @@ function waitForWriter(shared: PageRing, target: PagesTarget, done: () => boolea
   checkWriter(shared, target);
 }
 
-/** The main thread writes a slot itself while no writer thread runs. */
+/** The filling thread writes a slot itself while no writer thread runs. */
 function writeSlotHere(shared: PageRing, sequence: number, target: PagesTarget, write: SlotWrite): void {
   try {
     shared.writeSlot(sequence, write);

@@ -1,8 +1,9 @@
 /**
- * The page writer thread of pipelined-copy.ts: it writes each slot the main
- * thread fills into its pages file while the main thread reads the next
- * ones from the task, so that the two copies of every page run on two CPUs
- * at once. A failed write stops it, its errno left for the main thread.
+ * The page writer thread of pipelined-copy.ts: it writes each slot the
+ * filling thread (amber's main thread or the copy thread) fills into its
+ * pages file while that thread reads the next ones from the task, so that
+ * the two copies of every page run on two CPUs at once. A failed write
+ * stops it, its errno left in the ring for the filling thread.
  */
 import { workerData } from 'node:worker_threads';
 import { PageRing, RingCell, type PageRingData } from './page-ring';
