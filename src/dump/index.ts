@@ -48,16 +48,17 @@ function planAllPages(tree: FrozenTree, stats: DumpStatsRecorder): MemoryPlan[] 
 }
 
 /**
- * Builds the checkpoint of a frozen tree. The pages files are written
- * into `directory` meanwhile: their copy begins as soon as the pages are
- * planned and goes on while the rest of the tree's state is read.
+ * Writes the checkpoint of a frozen tree into its images directory. The
+ * pages files are written meanwhile: their copy begins as soon as the
+ * pages are planned and goes on while the rest of the tree's state is read
+ * and its images are written.
  */
-function describeTree(
+async function checkpointTree(
   tree: FrozenTree,
   options: DumpOptions,
   writtenPages: string[],
   stats: DumpStatsRecorder,
-): { checkpoint: Checkpoint; pagesWritten: number; kcmpCalls: number } {
+): Promise<{ pagesWritten: number; kcmpCalls: number }> {
   const plans = planAllPages(tree, stats);
   const total = plans.reduce((sum, plan) => sum + pageCount(plan.ranges), 0);
   let done = 0;
@@ -67,10 +68,11 @@ function describeTree(
     options.onProgress?.(done, total);
   });
   try {
-    const described = describeState(tree, options, plans, pages, writtenPages);
+    const { checkpoint, kcmpCalls } = describeState(tree, options, plans, pages, writtenPages);
+    await writeCheckpoint(checkpoint, options.imagesDir);
     pages.finish();
     stats.stop('memwriteTime');
-    return { ...described, pagesWritten: total };
+    return { kcmpCalls, pagesWritten: total };
   } catch (e) {
     pages.abandon();
     throw e;
@@ -152,8 +154,7 @@ export async function dump(options: DumpOptions): Promise<DumpResult> {
   stats.start('frozenTime');
   try {
     prepareToWritePages(tree.tasks.map((task) => task.pid));
-    const { checkpoint, pagesWritten, kcmpCalls } = describeTree(tree, options, writtenPages, stats);
-    await writeCheckpoint(checkpoint, options.imagesDir);
+    const { pagesWritten, kcmpCalls } = await checkpointTree(tree, options, writtenPages, stats);
     if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${options.pid}\n`);
     const frozenMs = stats.stop('frozenTime') / 1000;
     if (options.leaveRunning) tree.release();
