@@ -25,7 +25,8 @@ import { dumpIpcNamespaces } from './ipc';
 import { inventoryOf, timeNamespaceNow } from './inventory';
 import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
-import { type MemoryPlan, pageCount, PagesFiles, planMemory, prepareToWritePages } from './pages';
+import { type MemoryPlan, pageCount, PagesFiles, planMemory } from './pages';
+import { prepareToCopyPages } from './pages/page-copy';
 import { SeccompChains } from './seccomp';
 import { dumpSharedMemory } from './shmem';
 import { treePlaces } from './tree';
@@ -148,12 +149,12 @@ export async function dump(options: DumpOptions): Promise<DumpResult> {
   const before = new Set(fs.readdirSync(options.imagesDir));
   const writtenPages: string[] = [];
   const stats = dumpStatsRecorder();
+  prepareToCopyPages(options.pid);
   stats.start('freezingTime');
   const tree = FrozenTree.freeze(options.pid);
   stats.stop('freezingTime');
   stats.start('frozenTime');
   try {
-    prepareToWritePages(tree.tasks.map((task) => task.pid));
     const { pagesWritten, kcmpCalls } = await checkpointTree(tree, options, writtenPages, stats);
     if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${options.pid}\n`);
     const frozenMs = stats.stop('frozenTime') / 1000;

@@ -17,7 +17,6 @@ import { PAGE_RANGE_BITS, type PageRange } from '../model';
 import { flags } from '../model/codecs';
 import { PagemapFile, PAGE_SIZE, pageRuns, type PageRun } from '../proc/pagemap';
 import { readSmaps, type SmapsVma } from '../proc/smaps';
-import { residentBytes } from '../proc/statm';
 import { signalsDelivered } from '../sys/inject';
 import { LIFELINE_REACH } from '../sys/lifeline';
 import * as ptrace from '../sys/ptrace';
@@ -25,7 +24,7 @@ import { parseGpRegs } from '../sys/regs';
 import { traceStep } from '../sys/thread-stop';
 import type { Address, Fd, Pid, Tid } from '../sys/types';
 import type { MemoryRange } from '../sys/vm';
-import { PageCopy, startCopyThreads } from './pages/page-copy';
+import { PageCopy } from './pages/page-copy';
 import type { FileRun, PagesCopy, PagesTarget } from './pages/pipelined-copy';
 import { holdsSharedObjectPages } from './shmem-mapping';
 
@@ -101,14 +100,6 @@ export function savedPageRanges(pid: Pid, vmas: readonly SmapsVma[]): PageRange[
 export const pageCount = (ranges: readonly PageRange[]): number => ranges.reduce((sum, range) => sum + range.pageCount, 0);
 
 const memoryRanges = (ranges: readonly PageRange[]): MemoryRange[] => ranges.map((range) => ({ addr: range.address, len: range.pageCount * PAGE }));
-
-/** Below this much resident memory in a tree, starting the copy threads costs more than it saves. */
-const COPY_THREADS_MIN_BYTES = 64 << 20;
-
-/** Gets the page copy of tasks `pids` ready: threads for a large tree, started while the rest is dumped. */
-export function prepareToWritePages(pids: readonly Pid[]): void {
-  if (pids.reduce((sum, pid) => sum + residentBytes(pid), 0) >= COPY_THREADS_MIN_BYTES) startCopyThreads();
-}
 
 /** A frozen, live task's memory as the dump plans it. */
 export interface MemoryPlan {

@@ -34,3 +34,22 @@ export function readThreadChildren(pid: Pid, tid: Tid): Pid[] {
 export function readChildren(pid: Pid): Pid[] {
   return readTaskIds(pid).flatMap((tid) => readThreadChildren(pid, tid));
 }
+
+/**
+ * A process and its descendants as /proc shows them at this moment, for an
+ * estimate: a running tree may change meanwhile, and a task that is gone
+ * by the time it is read is left out with its children.
+ */
+export function readDescendantsNow(root: Pid): Pid[] {
+  const found: Pid[] = [];
+  for (const queue = [root]; queue.length > 0; ) {
+    const task = queue.shift() as Pid;
+    try {
+      queue.push(...readChildren(task));
+      found.push(task);
+    } catch {
+      // It exited while being read.
+    }
+  }
+  return found;
+}

@@ -4,8 +4,8 @@ import { parseNulSeparated, readCmdline, readEnviron } from '../../src/proc/cmdl
 import { parseNamespaceLink, readNamespaces } from '../../src/proc/ns';
 import { parseStatus } from '../../src/proc/status';
 import { parseSysctlNumber, readNsLastPid, readPidMax } from '../../src/proc/sysctl';
-import { asTid } from '../../src/sys/types';
-import { parseChildren, parseTaskIds, readChildren, readTaskIds } from '../../src/proc/task';
+import { asPid, asTid } from '../../src/sys/types';
+import { parseChildren, parseTaskIds, readChildren, readDescendantsNow, readTaskIds } from '../../src/proc/task';
 import { assertParseError, madeNumber, ownPid, parentPid, sampleBytes, sampleText } from './sample';
 
 test('task sample: the three threads, main thread first', () => {
@@ -20,6 +20,13 @@ test('children: space-separated pids', () => {
   assert.deepEqual(parseChildren('12 345 '), [12, 345]);
   assert.deepEqual(parseChildren(''), []);
   assertParseError(() => parseChildren('12 x', '/proc/1/task/1/children'), '/proc/1/task/1/children: line 1: pid is not');
+});
+
+test('descendants now: a tree from its root down; a process that is gone has none', () => {
+  const tree = readDescendantsNow(parentPid);
+  assert.equal(tree[0], parentPid);
+  assert.ok(tree.indexOf(ownPid) > 0);
+  assert.deepEqual(readDescendantsNow(asPid(readPidMax())), []);
 });
 
 test('cmdline and environ samples: empty and spaced arguments survive', () => {

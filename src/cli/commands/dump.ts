@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import { dump } from '../../dump';
+import { prepareToCopyPages } from '../../dump/pages/page-copy';
 import { applyLogOptions } from '../../log/cli-options';
 import { logger } from '../../log/logger';
-import { displayDumpStats } from '../../stats';
 import type { Command } from '../command';
 import { asksForHelp, criuHelp, parseDumpCommandLine } from '../criu-options';
 import { ProgressBar } from '../progress';
@@ -18,6 +17,9 @@ async function run(args: string[]): Promise<number> {
   // The log file usually goes into the images directory.
   fs.mkdirSync(options.imagesDir, { recursive: true });
   applyLogOptions(logOptions);
+  // A large tree's copy threads start before the dump code is loaded, which takes longer than they do.
+  prepareToCopyPages(options.pid);
+  const { dump } = await import('../../dump');
   const progress = new ProgressBar('dump');
   let result;
   try {
@@ -25,7 +27,7 @@ async function run(args: string[]): Promise<number> {
   } finally {
     progress.finish();
   }
-  if (displayStats) process.stdout.write(`${displayDumpStats(result.stats)}\n`);
+  if (displayStats) process.stdout.write(`${(await import('../../stats')).displayDumpStats(result.stats)}\n`);
   log.info(`${result.tasks} tasks, ${result.threads} threads, ${result.pagesWritten} pages; frozen ${result.frozenMs.toFixed(1)} ms, total ${result.totalMs.toFixed(1)} ms`);
   return 0;
 }

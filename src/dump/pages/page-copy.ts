@@ -15,6 +15,9 @@ import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { AmberError } from '../../errors';
 import { PAGE_SIZE } from '../../proc/pagemap';
+import { residentBytes } from '../../proc/statm';
+import { readDescendantsNow } from '../../proc/task';
+import type { Pid } from '../../sys/types';
 import { COPY_CELLS, CopyCell, type CopyJobResult, type CopyThreadData } from './copy-cells';
 import { totalBytes } from './batches';
 import { copyPages, pageRingData, pageWriterFailed, startPageWriter, type PagesCopy } from './pipelined-copy';
@@ -43,6 +46,25 @@ export function startCopyThreads(): void {
   new Worker(path.join(__dirname, 'copy-thread.js'), { workerData: data, transferList: [port2] }).unref();
   port1.unref();
   thread = { cells, port: port1 };
+}
+
+/** Below this much resident memory in a tree, starting the copy threads costs more than it saves. */
+const COPY_THREADS_MIN_BYTES = 64 << 20;
+
+/**
+ * Gets the page copy of the tree rooted at `root` ready before it is
+ * frozen: threads for a large tree, which then start while the tree is
+ * frozen and planned (a thread takes tens of milliseconds to start).
+ */
+export function prepareToCopyPages(root: Pid): void {
+  const bytes = readDescendantsNow(root).reduce((sum, pid) => {
+    try {
+      return sum + residentBytes(pid);
+    } catch {
+      return sum;
+    }
+  }, 0);
+  if (bytes >= COPY_THREADS_MIN_BYTES) startCopyThreads();
 }
 
 /** Whether the copy thread has started and takes jobs. */
