@@ -42,13 +42,13 @@ export function readChildren(pid: Pid): Pid[] {
  */
 export function readDescendantsNow(root: Pid): Pid[] {
   const found: Pid[] = [];
-  for (const queue = [root]; queue.length > 0; ) {
-    const task = queue.shift() as Pid;
+  const queue = [root];
+  for (let next = 0; next < queue.length; next++) {
     try {
-      queue.push(...readChildren(task));
-      found.push(task);
+      queue.push(...readChildren(queue[next]));
+      found.push(queue[next]);
     } catch {
-      // It exited while being read.
+      // It exited while being read, or /proc does not show it to us.
     }
   }
   return found;

@@ -55,8 +55,10 @@ const COPY_THREADS_MIN_BYTES = 64 << 20;
  * Gets the page copy of the tree rooted at `root` ready before it is
  * frozen: threads for a large tree, which then start while the tree is
  * frozen and planned (a thread takes tens of milliseconds to start).
+ * Nothing to do, not even a look at the tree, while they run already.
  */
 export function prepareToCopyPages(root: Pid): void {
+  if (thread !== undefined) return;
   const bytes = readDescendantsNow(root).reduce((sum, pid) => {
     try {
       return sum + residentBytes(pid);
