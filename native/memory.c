@@ -1,6 +1,7 @@
 /* Memory of other tasks (process_vm_readv/writev). */
 #include "util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/uio.h>
 
@@ -66,10 +67,48 @@ static napi_value vm_writev(napi_env env, napi_callback_info info) {
   return transfer(env, info, process_vm_writev, "process_vm_writev");
 }
 
+/*
+ * process_vm_readv(pid, buffer, ranges, count): reads `count` remote ranges, given
+ * as (address, length) pairs in a Float64Array, back to back into one buffer. It
+ * allocates nothing on either side, for loops that read many slots in a row.
+ */
+static napi_value vm_readv_pairs(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t pid;
+  uint32_t count;
+  void *local_data;
+  size_t local_length;
+  napi_typedarray_type type;
+  size_t pair_elements;
+  void *pair_data;
+  if (!get_args(env, info, 4, argv) || !arg_i32(env, argv[0], &pid) ||
+      !arg_buffer(env, argv[1], &local_data, &local_length))
+    return NULL;
+  if (napi_get_typedarray_info(env, argv[2], &type, &pair_elements, &pair_data, NULL, NULL) != napi_ok ||
+      type != napi_float64_array) {
+    napi_throw_type_error(env, NULL, "expected a Float64Array of (address, length) pairs");
+    return NULL;
+  }
+  if (napi_get_value_uint32(env, argv[3], &count) != napi_ok || count > IOV_MAX || (size_t)count * 2 > pair_elements) {
+    napi_throw_range_error(env, NULL, "range count out of bounds");
+    return NULL;
+  }
+  const double *pairs = pair_data;
+  struct iovec remote[IOV_MAX];
+  for (uint32_t i = 0; i < count; i++) {
+    remote[i].iov_base = (void *)(uintptr_t)pairs[2 * i];
+    remote[i].iov_len = (size_t)pairs[2 * i + 1];
+  }
+  struct iovec local = {local_data, local_length};
+  ssize_t done = process_vm_readv(pid, &local, 1, remote, count, 0);
+  return done < 0 ? throw_errno(env, "process_vm_readv") : make_i64(env, done);
+}
+
 bool register_memory(napi_env env, napi_value exports) {
   static const napi_property_descriptor functions[] = {
     FUNCTION("processVmReadv", vm_readv),
     FUNCTION("processVmWritev", vm_writev),
+    FUNCTION("processVmReadvPairs", vm_readv_pairs),
   };
   return define_functions(env, exports, functions, sizeof functions / sizeof functions[0]);
 }

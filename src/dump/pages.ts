@@ -25,7 +25,8 @@ import { traceStep } from '../sys/thread-stop';
 import type { Address, Fd, Pid, Tid } from '../sys/types';
 import type { MemoryRange } from '../sys/vm';
 import { PageCopy } from './pages/page-copy';
-import type { FileRun, PagesCopy, PagesTarget } from './pages/pipelined-copy';
+import type { FileRun } from './pages/batches';
+import type { PagesCopy, PagesTarget } from './pages/pipelined-copy';
 import { holdsSharedObjectPages } from './shmem-mapping';
 
 /** Pages whose pagemap entries are read at once (2 MiB of entries). */

@@ -85,6 +85,12 @@ export interface NativeAddon {
   // ---- memory of other tasks ----------------------------------------------
   /** process_vm_readv: fills the local buffers in order from the remote ranges in order; returns bytes read. */
   processVmReadv(pid: number, local: Buffer[], remote: RemoteRange[]): number;
+  /**
+   * process_vm_readv into one buffer from `count` remote ranges, given as
+   * (address, length) pairs in `pairs`; returns bytes read. Allocates
+   * nothing, for loops over many batches.
+   */
+  processVmReadvPairs(pid: number, local: Buffer, pairs: Float64Array, count: number): number;
   /** process_vm_writev: returns bytes written. */
   processVmWritev(pid: number, local: Buffer[], remote: RemoteRange[]): number;
 

@@ -79,3 +79,57 @@ export function readTaskMemory(pid: Pid, ranges: readonly MemoryRange[]): Buffer
 export function writeTaskMemory(pid: Pid, ranges: readonly MemoryRange[], data: Buffer): TransferResult {
   return transfer((p, l, r) => native().processVmWritev(p, l, r), pid, data, ranges);
 }
+
+/**
+ * Task memory ranges for one process_vm_readv(2) call, held as numbers in
+ * a reusable array, so that a loop filling and reading batch after batch
+ * allocates nothing. Addresses are exact as doubles: x86_64 user space
+ * ends below 2^47.
+ */
+export class RangeBatch {
+  /** (address, length) pairs. */
+  readonly pairs = new Float64Array(IOV_MAX * 2);
+  count = 0;
+  bytes = 0;
+
+  /** The kernel takes at most IOV_MAX ranges in one call. */
+  get full(): boolean {
+    return this.count === IOV_MAX;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.bytes = 0;
+  }
+
+  add(addr: number, len: number): void {
+    this.pairs[2 * this.count] = addr;
+    this.pairs[2 * this.count + 1] = len;
+    this.count++;
+    this.bytes += len;
+  }
+
+  /** The task address of byte `offset` of the batch. */
+  addressAt(offset: number): number {
+    let start = 0;
+    for (let i = 0; i < this.count; i++) {
+      const len = this.pairs[2 * i + 1];
+      if (offset < start + len) return this.pairs[2 * i] + (offset - start);
+      start += len;
+    }
+    return this.pairs[2 * this.count - 2] + this.pairs[2 * this.count - 1];
+  }
+}
+
+/**
+ * Reads the ranges of `batch` back to back into `target`; returns how many
+ * bytes it read, fewer than `batch.bytes` when it met an unreadable range.
+ */
+export function readBatchInto(pid: Pid, batch: RangeBatch, target: Buffer): number {
+  try {
+    return native().processVmReadvPairs(pid, target, batch.pairs, batch.count);
+  } catch (e) {
+    if (isSyscallError(e, 'EFAULT')) return 0;
+    throw e;
+  }
+}

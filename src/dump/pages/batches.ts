@@ -1,40 +1,69 @@
-/** Cutting lists of memory ranges into batches for one system call each. */
-import type { MemoryRange } from '../../sys/vm';
+/** Cutting a copy's memory ranges into batches, one process_vm_readv(2) call and one ring slot each. */
+import type { MemoryRange, RangeBatch } from '../../sys/vm';
 
 export const totalBytes = (ranges: readonly MemoryRange[]): number => ranges.reduce((sum, range) => sum + range.len, 0);
 
-/** Walks `ranges` in order, a batch at a time; a range may be split between batches. */
-export class RangeCursor {
+/** Task memory to write back to back into a pages file from `position` on. */
+export interface FileRun {
+  position: number;
+  ranges: MemoryRange[];
+}
+
+/**
+ * Walks runs of task memory in order, a batch at a time; a range may be
+ * split between batches, a batch never spans two runs. The ranges are held
+ * as numbers, so that the walk allocates nothing.
+ */
+export class RunCursor {
+  /** Per range: address, length. */
+  private readonly ranges: Float64Array;
+  /** Per range: the file position of its first byte. */
+  private readonly positions: Float64Array;
+  /** Per range: whether it is the last of its run. */
+  private readonly runEnds: Uint8Array;
   private index = 0;
   private done = 0;
 
-  constructor(private readonly ranges: readonly MemoryRange[]) {}
+  constructor(runs: readonly FileRun[]) {
+    const count = runs.reduce((sum, run) => sum + run.ranges.length, 0);
+    this.ranges = new Float64Array(count * 2);
+    this.positions = new Float64Array(count);
+    this.runEnds = new Uint8Array(count);
+    let index = 0;
+    for (const run of runs) {
+      let position = run.position;
+      for (const range of run.ranges) {
+        this.ranges[2 * index] = Number(range.addr);
+        this.ranges[2 * index + 1] = range.len;
+        this.positions[index] = position;
+        position += range.len;
+        index++;
+      }
+      if (index > 0) this.runEnds[index - 1] = 1;
+    }
+  }
 
   get finished(): boolean {
-    return this.index === this.ranges.length;
+    return this.index === this.positions.length;
   }
 
-  /** The next batch: at most `maxBytes` bytes in at most `maxRanges` ranges. */
-  next(maxBytes: number, maxRanges: number): MemoryRange[] {
-    const batch: MemoryRange[] = [];
-    let bytes = 0;
-    while (!this.finished && bytes < maxBytes && batch.length < maxRanges) {
-      const range = this.ranges[this.index];
-      const len = Math.min(range.len - this.done, maxBytes - bytes);
-      batch.push({ addr: range.addr + BigInt(this.done), len });
-      bytes += len;
+  /**
+   * Fills `batch` with the next bytes, at most `maxBytes` of them, all from
+   * one run; returns the file position of the first.
+   */
+  next(batch: RangeBatch, maxBytes: number): number {
+    batch.clear();
+    const position = this.positions[this.index] + this.done;
+    while (!this.finished && batch.bytes < maxBytes && !batch.full) {
+      const index = this.index;
+      const len = Math.min(this.ranges[2 * index + 1] - this.done, maxBytes - batch.bytes);
+      batch.add(this.ranges[2 * index] + this.done, len);
       this.done += len;
-      if (this.done === range.len) {
-        this.index++;
-        this.done = 0;
-      }
+      if (this.done < this.ranges[2 * index + 1]) continue;
+      this.index++;
+      this.done = 0;
+      if (this.runEnds[index] === 1) break;
     }
-    return batch;
+    return position;
   }
-}
-
-/** `ranges` in order, in batches of at most `maxBytes` and `maxRanges` ranges; a range may be split between batches. */
-export function* batchesOf(ranges: readonly MemoryRange[], maxBytes: number, maxRanges: number): Generator<MemoryRange[]> {
-  const cursor = new RangeCursor(ranges);
-  while (!cursor.finished) yield cursor.next(maxBytes, maxRanges);
 }

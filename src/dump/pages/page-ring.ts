@@ -30,13 +30,6 @@ export interface PageRingData {
   slotBytes: number;
 }
 
-/** One slot's write: `length` bytes of its buffer at `position` of `fd`. */
-export interface SlotWrite {
-  fd: number;
-  position: number;
-  length: number;
-}
-
 export class PageRing {
   private readonly buffers: Buffer[];
 
@@ -68,20 +61,25 @@ export class PageRing {
     return this.buffers[sequence % this.slotCount]!;
   }
 
-  /** Writes the slot of fill number `sequence` as `write` says, all of it. */
-  writeSlot(sequence: number, write: SlotWrite): void {
+  /** Writes `length` bytes of the slot of fill number `sequence` at `position` of `fd`. */
+  writeSlot(sequence: number, fd: number, position: number, length: number): void {
     const buffer = this.buffer(sequence);
-    for (let done = 0; done < write.length; ) done += fs.writeSync(write.fd, buffer, done, write.length - done, write.position + done);
+    for (let done = 0; done < length; ) done += fs.writeSync(fd, buffer, done, length - done, position + done);
   }
 
-  describe(sequence: number, write: SlotWrite): void {
-    this.shared.slots.set([write.fd, write.position, write.length], (sequence % this.slotCount) * SLOT_FIELDS);
-  }
-
-  described(sequence: number): SlotWrite {
+  /** Says where the slot of fill number `sequence` goes, for the writer. */
+  describe(sequence: number, fd: number, position: number, length: number): void {
     const at = (sequence % this.slotCount) * SLOT_FIELDS;
-    const [fd, position, length] = this.shared.slots.subarray(at, at + SLOT_FIELDS);
-    return { fd: fd!, position: position!, length: length! };
+    this.shared.slots[at] = fd;
+    this.shared.slots[at + 1] = position;
+    this.shared.slots[at + 2] = length;
+  }
+
+  /** Writes the slot of fill number `sequence` where `describe` said. */
+  writeDescribed(sequence: number): void {
+    const at = (sequence % this.slotCount) * SLOT_FIELDS;
+    const slots = this.shared.slots;
+    this.writeSlot(sequence, slots[at], slots[at + 1], slots[at + 2]);
   }
 
   get(cell: RingCell): number {

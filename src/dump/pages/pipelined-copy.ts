@@ -26,9 +26,9 @@ import { Worker } from 'node:worker_threads';
 import { AmberError, fsErrorName } from '../../errors';
 import { errnoName } from '../../sys/errno';
 import type { Fd, Pid } from '../../sys/types';
-import { readTaskMemoryInto, type MemoryRange } from '../../sys/vm';
-import { batchesOf, totalBytes } from './batches';
-import { PageRing, RingCell, type PageRingData, type SlotWrite } from './page-ring';
+import { RangeBatch, readBatchInto } from '../../sys/vm';
+import { RunCursor, type FileRun } from './batches';
+import { PageRing, RingCell, type PageRingData } from './page-ring';
 
 const SLOT_BYTES = 512 << 10;
 const SLOT_COUNT = 8;
@@ -76,12 +76,6 @@ export interface PagesTarget {
   name: string;
 }
 
-/** Task memory to write back to back into a pages file from `position` on. */
-export interface FileRun {
-  position: number;
-  ranges: MemoryRange[];
-}
-
 /** What one copy puts into one pages file. */
 export interface PagesCopy {
   pid: Pid;
@@ -96,12 +90,13 @@ function checkWriter(shared: PageRing, target: PagesTarget): void {
   throw new AmberError(`cannot write ${target.name}: ${errnoName(errno)}`);
 }
 
-/** Waits until `done` while the writer still writes; throws if it fails or makes no progress. */
-function waitForWriter(shared: PageRing, target: PagesTarget, done: () => boolean): void {
+/** Waits until the writer has written `count` slots; throws if it fails or makes no progress. */
+function waitForWritten(shared: PageRing, target: PagesTarget, count: number): void {
   let last = shared.get(RingCell.Written);
-  let since = performance.now();
-  while (!done()) {
+  let since = 0;
+  while (last < count) {
     checkWriter(shared, target);
+    if (since === 0) since = performance.now();
     shared.waitWhile(RingCell.Written, last, WAIT_MS);
     const now = shared.get(RingCell.Written);
     if (now !== last) {
@@ -115,9 +110,9 @@ function waitForWriter(shared: PageRing, target: PagesTarget, done: () => boolea
 }
 
 /** The filling thread writes a slot itself while no writer thread runs. */
-function writeSlotHere(shared: PageRing, sequence: number, target: PagesTarget, write: SlotWrite): void {
+function writeSlotHere(shared: PageRing, sequence: number, target: PagesTarget, position: number, length: number): void {
   try {
-    shared.writeSlot(sequence, write);
+    shared.writeSlot(sequence, target.fd, position, length);
   } catch (e) {
     throw new AmberError(`cannot write ${target.name}: ${fsErrorName(e)}`);
   }
@@ -130,6 +125,9 @@ export function pageWriterFailed(): boolean {
   return true;
 }
 
+/** The batch each slot is filled from, one per thread: a copy allocates nothing per slot. */
+const batch = new RangeBatch();
+
 /**
  * Copies the runs of `copy` into its pages file; `cancelled` is asked
  * before each slot, and a cancelled copy throws.
@@ -137,35 +135,26 @@ export function pageWriterFailed(): boolean {
 export function copyPages(copy: PagesCopy, onBytes: (bytes: number) => void, cancelled: () => boolean = () => false): void {
   const { pid, target } = copy;
   const shared = pageRing();
-  const filled = (): number => shared.get(RingCell.Filled);
-  const written = (): number => shared.get(RingCell.Written);
-  const batches = copy.runs.flatMap((run) => {
-    let position = run.position;
-    return [...batchesOf(run.ranges, SLOT_BYTES, Infinity)].map((batch) => {
-      const at = position;
-      position += totalBytes(batch);
-      return { batch, at };
-    });
-  });
+  const cursor = new RunCursor(copy.runs);
   try {
-    for (const { batch, at } of batches) {
+    while (!cursor.finished) {
       if (cancelled()) throw new AmberError(`the copy into ${target.name} was cancelled`);
-      waitForWriter(shared, target, () => filled() - written() < shared.slotCount);
-      const sequence = filled();
-      const bytes = totalBytes(batch);
-      const result = readTaskMemoryInto(pid, batch, shared.buffer(sequence));
-      if (result.stoppedAt !== null) throw new AmberError(`task ${pid}: cannot read its memory at 0x${batch[result.stoppedAt].addr.toString(16)}`);
-      const write = { fd: target.fd, position: at, length: bytes };
+      const sequence = shared.get(RingCell.Filled);
+      // A slot is free once the writer has written what it held a ring ago.
+      waitForWritten(shared, target, sequence - shared.slotCount + 1);
+      const position = cursor.next(batch, SLOT_BYTES);
+      const read = readBatchInto(pid, batch, shared.buffer(sequence));
+      if (read < batch.bytes) throw new AmberError(`task ${pid}: cannot read its memory at 0x${batch.addressAt(read).toString(16)}`);
       if (shared.get(RingCell.Ready) === 1) {
-        shared.describe(sequence, write);
+        shared.describe(sequence, target.fd, position, batch.bytes);
         shared.set(RingCell.Filled, sequence + 1);
       } else {
-        writeSlotHere(shared, sequence, target, write);
+        writeSlotHere(shared, sequence, target, position, batch.bytes);
       }
-      onBytes(bytes);
+      onBytes(batch.bytes);
     }
   } finally {
     // The fd must stay open until the writer is done with it.
-    waitForWriter(shared, target, () => written() === filled());
+    waitForWritten(shared, target, shared.get(RingCell.Filled));
   }
 }

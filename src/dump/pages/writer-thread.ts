@@ -20,7 +20,7 @@ for (let sequence = ring.get(RingCell.Written); ; ) {
     continue;
   }
   try {
-    ring.writeSlot(sequence, ring.described(sequence));
+    ring.writeDescribed(sequence);
   } catch (e) {
     ring.set(RingCell.Failed, Math.abs((e as NodeJS.ErrnoException).errno ?? EIO));
     break;
