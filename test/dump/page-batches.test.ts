@@ -75,3 +75,7 @@ test('a batch tells the task address of each of its bytes', () => {
   assert.equal(batch.addressAt(0x2000), 0x8000);
   assert.equal(batch.addressAt(0x2fff), 0x8fff);
 });
+
+test('an address beyond user space is refused, not rounded', () => {
+  assert.throws(() => new RunCursor([{ position: 0, ranges: [{ addr: 0xffffffffff600000n, len: 0x1000 }] }]), /beyond user space/);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pid } from '../../src/sys/types';
-import { readTaskMemory, writeTaskMemory, type MemoryRange } from '../../src/sys/vm';
+import { RangeBatch, readBatchInto, readTaskMemory, writeTaskMemory, type MemoryRange } from '../../src/sys/vm';
 import { buildProgram, firstLine, withChild } from './children';
 
 const program = buildProgram('known-string');
@@ -41,5 +41,22 @@ test('writes memory of another process', async () => {
 test('an unreadable range fails readTaskMemory with its address', async () => {
   await withKnownString((pid, range) => {
     assert.throws(() => readTaskMemory(pid, [range, { addr: UNMAPPED, len: 8 }]), /cannot read memory at 0x1000 \(8 bytes\)/);
+  });
+});
+
+test('a range batch reads its ranges back to back, and stops at an unreadable one', async () => {
+  await withKnownString((pid, range) => {
+    const batch = new RangeBatch();
+    const target = Buffer.alloc(64);
+    batch.add(Number(range.addr) + 6, 5);
+    batch.add(Number(range.addr), 5);
+    assert.equal(readBatchInto(pid, batch, target), 10);
+    assert.equal(target.subarray(0, 10).toString(), 'readsamber');
+    batch.add(Number(UNMAPPED), 8);
+    assert.equal(readBatchInto(pid, batch, target), 10);
+    assert.equal(batch.addressAt(10), Number(UNMAPPED));
+    batch.clear();
+    batch.add(Number(UNMAPPED), 8);
+    assert.equal(readBatchInto(pid, batch, target), 0);
   });
 });

@@ -1,6 +1,9 @@
 /** Cutting a copy's memory ranges into batches, one process_vm_readv(2) call and one ring slot each. */
 import type { MemoryRange, RangeBatch } from '../../sys/vm';
 
+/** Addresses up to here are exact as doubles; x86_64 user space ends far below, at 2^47. */
+const MAX_EXACT_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
+
 export const totalBytes = (ranges: readonly MemoryRange[]): number => ranges.reduce((sum, range) => sum + range.len, 0);
 
 /** Task memory to write back to back into a pages file from `position` on. */
@@ -33,6 +36,7 @@ export class RunCursor {
     for (const run of runs) {
       let position = run.position;
       for (const range of run.ranges) {
+        if (range.addr > MAX_EXACT_ADDRESS) throw new RangeError(`address 0x${range.addr.toString(16)} is beyond user space`);
         this.ranges[2 * index] = Number(range.addr);
         this.ranges[2 * index + 1] = range.len;
         this.positions[index] = position;
