@@ -29,7 +29,7 @@ function walk(of: FileRun[], maxBytes: number): { position: number; ranges: { ad
   return batches;
 }
 
-test('batches keep the bytes in order, within the size limit and within one run, at their file positions', () => {
+test('batches keep the bytes in order, within the size limit and within one stretch of the file, at their file positions', () => {
   for (const maxBytes of [0x1000, 0x2000, 0x3000, 0x100000]) {
     const batches = walk(runs, maxBytes);
     assert.ok(batches.every((batch) => batch.ranges.reduce((sum, range) => sum + range.len, 0) <= maxBytes));
@@ -52,6 +52,12 @@ test('batches keep the bytes in order, within the size limit and within one run,
   assert.deepEqual(
     walk(runs, 0x100000).map((batch) => batch.position),
     [0, 0x9000],
+  );
+  // Runs back to back in the file share one.
+  const adjoining = [runs[0], { ...runs[1], position: 0x4000 }];
+  assert.deepEqual(
+    walk(adjoining, 0x100000).map((batch) => [batch.position, batch.ranges.length]),
+    [[0, 3]],
   );
 });
 

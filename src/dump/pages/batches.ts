@@ -14,16 +14,14 @@ export interface FileRun {
 
 /**
  * Walks runs of task memory in order, a batch at a time; a range may be
- * split between batches, a batch never spans two runs. The ranges are held
- * as numbers, so that the walk allocates nothing.
+ * split between batches, and a batch fills one stretch of the file. The
+ * ranges are held as numbers, so that the walk allocates nothing.
  */
 export class RunCursor {
   /** Per range: address, length. */
   private readonly ranges: Float64Array;
   /** Per range: the file position of its first byte. */
   private readonly positions: Float64Array;
-  /** Per range: whether it is the last of its run. */
-  private readonly runEnds: Uint8Array;
   private index = 0;
   private done = 0;
 
@@ -31,7 +29,6 @@ export class RunCursor {
     const count = runs.reduce((sum, run) => sum + run.ranges.length, 0);
     this.ranges = new Float64Array(count * 2);
     this.positions = new Float64Array(count);
-    this.runEnds = new Uint8Array(count);
     let index = 0;
     for (const run of runs) {
       let position = run.position;
@@ -43,7 +40,6 @@ export class RunCursor {
         position += range.len;
         index++;
       }
-      if (index > 0) this.runEnds[index - 1] = 1;
     }
   }
 
@@ -52,21 +48,21 @@ export class RunCursor {
   }
 
   /**
-   * Fills `batch` with the next bytes, at most `maxBytes` of them, all from
-   * one run; returns the file position of the first.
+   * Fills `batch` with the next bytes, at most `maxBytes` of them, going
+   * back to back into the file; returns the file position of the first.
    */
   next(batch: RangeBatch, maxBytes: number): number {
     batch.clear();
     const position = this.positions[this.index] + this.done;
     while (!this.finished && batch.bytes < maxBytes && !batch.full) {
       const index = this.index;
+      if (this.positions[index] + this.done !== position + batch.bytes) break;
       const len = Math.min(this.ranges[2 * index + 1] - this.done, maxBytes - batch.bytes);
       batch.add(this.ranges[2 * index] + this.done, len);
       this.done += len;
       if (this.done < this.ranges[2 * index + 1]) continue;
       this.index++;
       this.done = 0;
-      if (this.runEnds[index] === 1) break;
     }
     return position;
   }
