@@ -21,7 +21,8 @@ export interface TransferResult {
 
 type VmCall = (pid: number, local: Buffer[], remote: RemoteRange[]) => number;
 
-const totalLength = (ranges: readonly MemoryRange[]): number => ranges.reduce((sum, range) => sum + range.len, 0);
+/** The bytes of `ranges` together. */
+export const totalLength = (ranges: readonly MemoryRange[]): number => ranges.reduce((sum, range) => sum + range.len, 0);
 
 /** Index of the range that holds byte `offset` of the concatenated ranges. */
 function rangeAt(ranges: readonly MemoryRange[], offset: number): number {
@@ -63,7 +64,7 @@ function describeStop(pid: Pid, verb: string, ranges: readonly MemoryRange[], re
 }
 
 /** Reads `ranges` of task memory into `target`, in order and back to back. */
-export function readTaskMemoryInto(pid: Pid, ranges: readonly MemoryRange[], target: Buffer): TransferResult {
+function readTaskMemoryInto(pid: Pid, ranges: readonly MemoryRange[], target: Buffer): TransferResult {
   return transfer((p, l, r) => native().processVmReadv(p, l, r), pid, target, ranges);
 }
 

@@ -4,8 +4,6 @@ import type { MemoryRange, RangeBatch } from '../../sys/vm';
 /** Addresses up to here are exact as doubles; x86_64 user space ends far below, at 2^47. */
 const MAX_EXACT_ADDRESS = BigInt(Number.MAX_SAFE_INTEGER);
 
-export const totalBytes = (ranges: readonly MemoryRange[]): number => ranges.reduce((sum, range) => sum + range.len, 0);
-
 /** Task memory to write back to back into a pages file from `position` on. */
 export interface FileRun {
   position: number;

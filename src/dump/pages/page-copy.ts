@@ -18,8 +18,8 @@ import { PAGE_SIZE } from '../../proc/pagemap';
 import { residentBytes } from '../../proc/statm';
 import { readDescendantsNow } from '../../proc/task';
 import type { Pid } from '../../sys/types';
+import { totalLength } from '../../sys/vm';
 import { COPY_CELLS, CopyCell, type CopyJobResult, type CopyThreadData } from './copy-cells';
-import { totalBytes } from './batches';
 import { copyPages, pageRingData, pageWriterFailed, startPageWriter, type PagesCopy } from './pipelined-copy';
 
 const PAGE = Number(PAGE_SIZE);
@@ -91,7 +91,7 @@ export class PageCopy {
 
   /** Starts copying `copies`: at once in the copy thread when one runs, else when the copy finishes. */
   begin(copies: PagesCopy[]): void {
-    this.beganPages += copies.reduce((sum, copy) => sum + copy.runs.reduce((pages, run) => pages + totalBytes(run.ranges) / PAGE, 0), 0);
+    this.beganPages += copies.reduce((sum, copy) => sum + copy.runs.reduce((pages, run) => pages + totalLength(run.ranges) / PAGE, 0), 0);
     this.post(copies);
   }
 
