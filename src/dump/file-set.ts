@@ -66,8 +66,16 @@ export class FileSet {
 
   private nextId = 1;
 
-  /** `ghostLimit`: the largest unlinked file whose contents the checkpoint carries. */
-  constructor(readonly ghostLimit = DEFAULT_GHOST_LIMIT) {}
+  /**
+   * `ghostLimit`: the largest unlinked file whose contents the checkpoint
+   * carries; `netNamespace`: the id of amber's own network namespace, the
+   * one whose sockets sock_diag lists (sock_diag(7)), so the namespace of
+   * every socket the dump finds there.
+   */
+  constructor(
+    readonly ghostLimit = DEFAULT_GHOST_LIMIT,
+    readonly netNamespace?: number,
+  ) {}
 
   newId(): FileId {
     return asFileId(this.nextId++);

@@ -95,7 +95,7 @@ function describeState(
   // The dumper's own ids come first, as CRIU numbers them (inventory root_ids).
   const dumperIds = ids.of(asPid(process.pid));
   const cgroups = options.manageCgroups === 'ignore' ? undefined : new CgroupSets();
-  const files = new FileSet(options.ghostLimit);
+  const files = new FileSet(options.ghostLimit, dumperIds.netNamespace);
   const fdTables = new Map<number, FdTable>();
   const seccomp = new SeccompChains();
   // Before the tasks' own state: it attaches and detaches segments in a task, so its maps are as before when read.

@@ -107,6 +107,8 @@ export interface UnixSocket extends OwnedFile {
   shutdown: SocketShutdown | undefined;
   /** Owner and mode of the socket file of a path name. */
   filePermissions: { mode: number; uid: number; gid: number } | undefined;
+  /** The id (as in ids-PID.img) of the network namespace the socket lives in; CRIU's restore creates it there. */
+  netNamespace: number | undefined;
 }
 
 /** UnixSocket.criuFlags USK_EXTERN: the entry stands for a socket outside the checkpoint that a socket in it is connected to. */
@@ -257,6 +259,7 @@ const LAYOUTS: KindLayouts = {
       }),
       shutdown: field('shutdown', optional(enumName(['NONE', 'READ', 'WRITE', 'BOTH'] as const))),
       filePermissions: optionalGroup('file_perms', { mode: field('mode', integer), uid: field('uid', integer), gid: field('gid', integer) }),
+      netNamespace: field('ns_id', optional(integer)),
     },
   },
   eventfd: {

@@ -103,6 +103,7 @@ describe('the unix fixture', () => {
     const three = fileOfKind(checkpoint, 26025, 3, 'unix-socket');
     const four = fileOfKind(checkpoint, 26025, 4, 'unix-socket');
     assert.deepEqual([three.peerInode, four.peerInode], [four.inode, three.inode]);
+    assert.deepEqual([three.netNamespace, four.netNamespace], [2, 2], "in the task's network namespace (net_ns_id 2)");
     const toFour = queuedPackets(checkpoint, four.id).map((packet) => packet.data.toString());
     assert.equal(toFour.join('').length, 48);
     assert.deepEqual(toFour.join('').split('\n').filter(Boolean).length, 2);

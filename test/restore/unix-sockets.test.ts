@@ -38,6 +38,9 @@ test('unix socket pairs and accepted connections, also with their peer closed, a
   assert.equal(checkpoint.socketQueues.length, 15, 'one entry per stream queue, one per datagram or record');
   const peerClosed = sockets.filter((socket) => socket.socketType === SOCK_STREAM && socket.peerInode === undefined && socket.state === TCP_ESTABLISHED);
   assert.deepEqual(peerClosed.map((socket) => socket.shutdown), ['BOTH', 'BOTH'], 'the ends whose peer was closed are connected to none and shut down both ways');
+  const netNamespace = checkpoint.tasks[0].ids?.netNamespace;
+  assert.ok(netNamespace !== undefined);
+  assert.deepEqual(new Set(sockets.map((socket) => socket.netNamespace)), new Set([netNamespace]), "every socket names the tasks' network namespace (ns_id), as CRIU writes it");
 
   await program.kill({ freePid: true });
   await restore({ imagesDir: images, detached: true, shellJob: false });

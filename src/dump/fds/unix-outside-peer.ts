@@ -40,6 +40,7 @@ function outsideEntry(id: FileId, peer: UnixSocketFacts): UnixSocket {
     options: NO_OPTIONS,
     shutdown: undefined,
     filePermissions: undefined,
+    netNamespace: undefined,
   };
 }
 

@@ -75,6 +75,7 @@ function describe(subject: FdSubject, id: FileId, facts: UnixSocketFacts, where:
       options: readSocketOptions(copy),
       shutdown: facts.shutdown === 0 ? undefined : SHUTDOWN_NAMES[facts.shutdown],
       filePermissions: socketFile(facts, where),
+      netNamespace: subject.files.netNamespace,
       unmodeled: { usk: { opts: otherProtocolOptions(copy) } },
     };
   } finally {
