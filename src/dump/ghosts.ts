@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { AmberError } from '../errors';
 import type { FileId, GhostFile } from '../model';
 import type { TimeValue } from '../model/time';
+import { kernelDevice, userDeviceParts } from '../sys/device';
 import { readFileQuietly } from '../sys/quiet-read';
 import type { FileSet } from './file-set';
 
@@ -29,6 +30,8 @@ function ghostOf(contentsPath: string, stat: fs.Stats, remapId: number, limit: n
     uid: stat.uid,
     gid: stat.gid,
     mode: stat.mode,
+    device: Number(kernelDevice(userDeviceParts(times.dev))),
+    inode: times.ino,
     accessed: timeOf(times.atimeNs),
     modified: timeOf(times.mtimeNs),
     contents: readFileQuietly(contentsPath),

@@ -3,7 +3,7 @@
  * queued messages of sockets, and the files a checkpoint carries for
  * descriptions whose path is gone (ghost files).
  */
-import { bytes, identifier, integer, list, optional, text } from './codecs';
+import { bigInteger, bytes, identifier, integer, list, optional, text } from './codecs';
 import { field, FieldError, fromEntry, messages, optionalGroup, toEntry, type Codec, type Entry, type Modeled, type Rules } from './fields';
 import type { FileId, Pid, PipeId } from './ids';
 import { timeValueRules, type TimeValue } from './time';
@@ -48,6 +48,9 @@ export interface GhostFile extends Modeled {
   uid: number;
   gid: number;
   mode: number;
+  /** The file system's device, packed as the kernel packs it (major << 20 | minor), and the inode: which file it was. */
+  device: number | undefined;
+  inode: bigint | undefined;
   /** Last access and modification times, microsecond precision. */
   accessed: TimeValue | undefined;
   modified: TimeValue | undefined;
@@ -116,6 +119,8 @@ export const ghostHeaderRules: Rules<Omit<GhostFile, 'remapId' | 'contents' | 'c
   uid: field('uid', integer),
   gid: field('gid', integer),
   mode: field('mode', integer),
+  device: field('dev', optional(integer)),
+  inode: field('ino', optional(bigInteger)),
   accessed: optionalGroup('atim', timeValueRules('tv_sec', 'tv_usec')),
   modified: optionalGroup('mtim', timeValueRules('tv_sec', 'tv_usec')),
 };

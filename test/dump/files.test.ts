@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { dump } from '../../src/dump';
@@ -33,12 +34,16 @@ test('dump -R of a FIFO with unread data, a file unlinked while open and dup\'d,
   assert.deepEqual(checkpoint.fifoContents.map((contents) => contents.data.toString()), ['unread data in the fifo\n']);
 
   const ghostFd = Number(program.infoValue('ghost'));
+  const unlinked = fs.statSync(`/proc/${pid}/fd/${ghostFd}`);
   assert.equal(entry(20)?.file, entry(ghostFd)?.file, 'the dup shares the description');
   const ghost = fileOf(ghostFd) as RegularFile;
   assert.equal(ghost.path, path.join(work, 'ghost.txt'));
   assert.equal(ghost.position, 7n);
   assert.deepEqual(checkpoint.remaps.map((remap) => [remap.file, remap.type]), [[ghost.id, 'GHOST']]);
   assert.equal(checkpoint.ghosts[0].contents?.toString(), 'this file was unlinked while still open\n');
+  // st_dev packs major in bits 8-19 and minor in bits 0-7 and 20-31 (makedev(3)); the image keeps major << 20 | minor.
+  const [major, minor] = [(unlinked.dev >> 8) & 0xfff, (unlinked.dev & 0xff) | ((unlinked.dev >> 12) & 0xfff00)];
+  assert.deepEqual([checkpoint.ghosts[0].device, checkpoint.ghosts[0].inode], [major * 2 ** 20 + minor, BigInt(unlinked.ino)], 'the inode it was, with its device as CRIU keeps it');
 
   const relative = entry(Number(program.infoValue('relative')));
   assert.ok(relative?.flags.closeOnExec);

@@ -50,6 +50,7 @@ describe('the files fixture', () => {
     const ghostly = fileOfKind(checkpoint, 25423, 5, 'regular');
     const ghost = ghostOf(checkpoint, ghostly.id);
     assert.equal(ghost?.contents?.toString(), 'this file was unlinked while still open\n');
+    assert.deepEqual([ghost?.device, ghost?.inode], [(254 << 20) | 0, 2163201n], 'which file it was: device 254:0, the kernel way, and inode');
     assert.equal(ghostOf(checkpoint, fileOfKind(checkpoint, 25423, 3, 'regular').id), undefined);
   });
 });
