@@ -1,6 +1,6 @@
 /**
  * FIFOs: a FIFO description names the regular-file description of its path
- * (which holds the open flags), and the FIFO's unread data goes to
+ * (which holds the open flags), and the FIFO's unread data and size go to
  * fifo-data.img once.
  */
 import type { FileId, PipeId } from '../../model';
@@ -15,7 +15,6 @@ export const fifos: FdKind = {
     const pipe = Number(stat.ino) as PipeId;
     files.add({ kind: 'fifo', id, pipe, pathFile: recordOpenedPath(subject) });
     if (!files.claimPipeData(pipe)) return;
-    const contents = readPipeContents(subject, pipe);
-    if (contents !== undefined) files.fifoContents.push(contents);
+    files.fifoContents.push(readPipeContents(subject, pipe));
   },
 };

@@ -33,13 +33,17 @@ function teeAll(source: Fd, capacity: number): Buffer {
   }
 }
 
-/** The pipe's unread data and size, or undefined when it holds none. */
-export function readPipeContents(subject: FdSubject, pipe: PipeId): PipeContents | undefined {
+/**
+ * The pipe's unread data and its buffer size, which an empty pipe has too:
+ * a size set with F_SETPIPE_SZ (fcntl(2)) is how much the pipe takes
+ * before a writer blocks, so an empty pipe gets an entry too, as in CRIU's
+ * images.
+ */
+export function readPipeContents(subject: FdSubject, pipe: PipeId): PipeContents {
   const reader = fs.openSync(fdPath(subject), fs.constants.O_RDONLY | O_NONBLOCK) as Fd;
   try {
     const capacity = fcntl(reader, F_GETPIPE_SZ);
-    const data = teeAll(reader, capacity);
-    return data.length === 0 ? undefined : { pipe, data, capacity };
+    return { pipe, data: teeAll(reader, capacity), capacity };
   } finally {
     fs.closeSync(reader);
   }

@@ -1,4 +1,4 @@
-/** Anonymous pipes: each end's description, and the pipe's unread data once (pipes-data.img). */
+/** Anonymous pipes: each end's description, and the pipe's unread data and size once (pipes-data.img). */
 import type { FileId, PipeId } from '../../model';
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import type { FdKind, FdSubject } from './kind';
@@ -11,7 +11,6 @@ export const pipes: FdKind = {
     const pipe = Number(subject.stat.ino) as PipeId;
     subject.files.add({ kind: 'pipe', id, pipe, flags: toOpenFlags(subject.flags), owner: NO_OWNER });
     if (!subject.files.claimPipeData(pipe)) return;
-    const contents = readPipeContents(subject, pipe);
-    if (contents !== undefined) subject.files.pipeContents.push(contents);
+    subject.files.pipeContents.push(readPipeContents(subject, pipe));
   },
 };
