@@ -3,9 +3,10 @@
  * read-write holding unread data, with a non-blocking reader end kept by
  * the parent and a writer end kept by its child; and in its subdirectory
  * "ghosts" a file unlinked while open at a position, dup'd to fd 20 and
- * inherited by the child. On the check signal the parent lets the child
- * write through its FIFO end and its ghost fd, then verifies the FIFO's
- * data, the ghost's access and modification times (checked before the
+ * inherited by the child; and an empty FIFO whose buffer the parent grew.
+ * On the check signal the parent lets the child write through its FIFO end
+ * and its ghost fd, then verifies the FIFO's data, the empty FIFO's size,
+ * the ghost's access and modification times (checked before the
  * child writes), contents, position, mode and /proc name, and that both
  * processes still share one ghost description.
  */
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 
 #define FIFO_DATA "unread data in the fifo\n"
+#define EMPTY_FIFO_SIZE (128 * 1024)
 #define CHILD_DATA "written by the child\n"
 #define GHOST_TEXT "this file was unlinked while still open\n"
 #define GHOST_MODE 0640
@@ -66,6 +68,12 @@ static void check_ghost(int ghost, const char *expected_name) {
   if (got != (ssize_t)strlen(GHOST_TEXT) || memcmp(contents, expected, got) != 0) test_fail("the ghost holds %zd bytes: '%.*s'", got, (int)got, contents);
 }
 
+/* A FIFO nothing was written to keeps the buffer size it was given. */
+static void check_empty_fifo(int fifo) {
+  int size = fcntl(fifo, F_GETPIPE_SZ);
+  if (size != EMPTY_FIFO_SIZE) test_fail("the empty fifo's buffer is %d bytes, not %d", size, EMPTY_FIFO_SIZE);
+}
+
 static void check_fifo(int reader) {
   int flags = fcntl(reader, F_GETFL);
   if ((flags & (O_ACCMODE | O_NONBLOCK)) != (O_RDONLY | O_NONBLOCK)) test_fail("the reader's flags are %#x", flags);
@@ -98,6 +106,9 @@ int main(int argc, char **argv) {
   close(writer);
   int reader = open("fifo", O_RDONLY | O_NONBLOCK);
   if (reader < 0) test_fail("fifo reader");
+  if (mkfifo("empty-fifo", 0600) != 0) test_fail("mkfifo empty-fifo");
+  int empty = open("empty-fifo", O_RDWR);
+  if (empty < 0 || fcntl(empty, F_SETPIPE_SZ, EMPTY_FIFO_SIZE) != EMPTY_FIFO_SIZE) test_fail("empty fifo");
   printf("INFO child=%d\n", child);
   printf("INFO fifo=%d\n", fifo);
   printf("INFO ghost=%d\n", ghost);
@@ -108,6 +119,7 @@ int main(int argc, char **argv) {
   int status;
   if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) test_fail("the child ended with status %#x", status);
   check_fifo(reader);
+  check_empty_fifo(empty);
   check_ghost(ghost, expected_name);
   test_pass();
 }
