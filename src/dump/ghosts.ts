@@ -30,7 +30,7 @@ function ghostOf(contentsPath: string, stat: fs.Stats, remapId: number, limit: n
     uid: stat.uid,
     gid: stat.gid,
     mode: stat.mode,
-    device: Number(kernelDevice(userDeviceParts(times.dev))),
+    device: kernelDevice(userDeviceParts(times.dev)),
     inode: times.ino,
     accessed: timeOf(times.atimeNs),
     modified: timeOf(times.mtimeNs),

@@ -1,5 +1,5 @@
 /** fdinfo lines of eventfd, epoll, signalfd and timerfd files (proc(5), fs/eventfd.c, fs/eventpoll.c, ...). */
-import { FieldError, fd, kernelDevice, namedFields, required, unsigned, unsigned64 } from './fields';
+import { FieldError, fd, kernelDeviceField, namedFields, required, unsigned, unsigned64 } from './fields';
 import { KeyedLines } from './keyed-lines';
 import { atLine, type NumberedLine } from './lines';
 import type { Device, Fd, Inode, SignalMask } from './types';
@@ -78,7 +78,7 @@ function epollTarget(line: string): EpollTarget {
     data: unsigned64(required(fields, 'data'), 'data', 16),
     pos: unsigned64(required(fields, 'pos'), 'pos'),
     ino: unsigned64(required(fields, 'ino'), 'ino', 16),
-    device: kernelDevice(required(fields, 'sdev'), 'sdev'),
+    device: kernelDeviceField(required(fields, 'sdev'), 'sdev'),
   };
 }
 

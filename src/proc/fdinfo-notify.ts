@@ -1,5 +1,5 @@
 /** fdinfo lines of inotify and fanotify files (proc(5), fs/notify/fdinfo.c). */
-import { FieldError, kernelDevice, namedFields, required, unsigned, unsigned64 } from './fields';
+import { FieldError, kernelDeviceField, namedFields, required, unsigned, unsigned64 } from './fields';
 import { atLine, fileError, type NumberedLine } from './lines';
 import type { Device, Inode } from './types';
 
@@ -63,7 +63,7 @@ function inotifyWatch(line: string): InotifyWatch {
   return {
     wd: unsigned(required(fields, 'wd'), 'wd'),
     ino: unsigned64(required(fields, 'ino'), 'ino', 16),
-    device: kernelDevice(required(fields, 'sdev'), 'sdev'),
+    device: kernelDeviceField(required(fields, 'sdev'), 'sdev'),
     mask: hex(fields, 'mask'),
     ignoredMask: hex(fields, 'ignored_mask'),
     handle: fileHandle(fields),
@@ -82,10 +82,10 @@ function fanotifyMark(fields: Map<string, string>): FanotifyMark {
   const masks = { markFlags: hex(fields, 'mflags'), mask: hex(fields, 'mask'), ignoredMask: hex(fields, 'ignored_mask') };
   if (fields.has('ino')) {
     const ino = unsigned64(fields.get('ino'), 'ino', 16);
-    return { target: 'inode', ino, device: kernelDevice(required(fields, 'sdev'), 'sdev'), handle: fileHandle(fields), ...masks };
+    return { target: 'inode', ino, device: kernelDeviceField(required(fields, 'sdev'), 'sdev'), handle: fileHandle(fields), ...masks };
   }
   if (fields.has('mnt_id')) return { target: 'mount', mntId: hex(fields, 'mnt_id'), ...masks };
-  return { target: 'filesystem', device: kernelDevice(required(fields, 'sdev'), 'sdev'), ...masks };
+  return { target: 'filesystem', device: kernelDeviceField(required(fields, 'sdev'), 'sdev'), ...masks };
 }
 
 export const fanotify = {

@@ -1,5 +1,6 @@
 /** Readers for the fields of procfs text, in the radix and layout the kernel prints them. */
 import { asFd, asPid, asTid } from '../sys/types';
+import { kernelDeviceParts } from '../sys/device';
 import type { Device, Fd, Pid, Tid } from './types';
 
 /** A malformed field; the caller adds the file and line. */
@@ -49,9 +50,8 @@ export function device(token: string | undefined, what: string, radix: 10 | 16):
 }
 
 /** The kernel's internal dev_t (major << 20 | minor), printed by fdinfo as "sdev". */
-export function kernelDevice(token: string | undefined, what: string): Device {
-  const dev = unsigned(token, what, 16);
-  return { major: Math.floor(dev / 0x100000), minor: dev % 0x100000 };
+export function kernelDeviceField(token: string | undefined, what: string): Device {
+  return kernelDeviceParts(unsigned(token, what, 16));
 }
 
 /** Splits "Key:<spaces or tab>value" at the first colon; the value is trimmed. */

@@ -11,11 +11,7 @@ export type CapabilitySet = bigint;
 /** A CPU time in clock ticks (sysconf(_SC_CLK_TCK)). */
 export type ClockTicks = number;
 
-/** A device number split the way userspace sees it. */
-export interface Device {
-  major: number;
-  minor: number;
-}
+export type { Device } from '../sys/device';
 
 /** Which /proc/PID/... file a parser read, for error messages. */
 export function procPath(pid: Pid, ...parts: string[]): string {

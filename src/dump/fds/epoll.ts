@@ -8,17 +8,10 @@ import * as fs from 'node:fs';
 import { AmberError } from '../../errors';
 import type { EpollTarget, FileId } from '../../model';
 import type { EpollTarget as WatchedFile } from '../../proc/fdinfo-events';
-import type { Device } from '../../proc/types';
+import { kernelDevice, userDevice } from '../../sys/device';
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import { isAnonInode } from './anon-inode';
 import { fdPath, type FdKind, type FdSubject } from './kind';
-
-/** The kernel's internal dev_t (MAJOR << 20 | MINOR), as images store it. */
-const kernelDevice = (device: Device): number => device.major * 0x100000 + device.minor;
-
-/** stat(2)'s st_dev for a device (glibc's makedev). */
-const userDevice = (device: Device): bigint =>
-  BigInt((device.minor & 0xff) | ((device.major & 0xfff) << 8)) | (BigInt(device.minor & ~0xff) << 12n) | (BigInt(device.major & ~0xfff) << 32n);
 
 function checkStillOpen(subject: FdSubject, target: WatchedFile): void {
   const where = `task ${subject.pid} fd ${subject.fd}`;

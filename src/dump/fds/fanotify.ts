@@ -15,7 +15,8 @@ import { FAN_MARK_EVICTABLE, FAN_MARK_IGNORED_SURV_MODIFY } from '../../sys/fsno
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import { infoOfKind, isAnonInode } from './anon-inode';
 import type { FdKind, FdSubject } from './kind';
-import { imageHandle, kernelDevice } from './notify-image';
+import { kernelDevice } from '../../sys/device';
+import { imageHandle } from './notify-image';
 import { refuseQueuedEvents } from './notify-queue';
 import { watchedPaths } from './watched-path';
 

@@ -8,7 +8,8 @@ import type { InotifyWatch as WatchLine } from '../../proc/fdinfo-notify';
 import { NO_OWNER, toOpenFlags } from '../file-set';
 import { isAnonInode } from './anon-inode';
 import type { FdKind, FdSubject } from './kind';
-import { imageHandle, kernelDevice } from './notify-image';
+import { kernelDevice } from '../../sys/device';
+import { imageHandle } from './notify-image';
 import { refuseQueuedEvents } from './notify-queue';
 import { watchedPaths } from './watched-path';
 

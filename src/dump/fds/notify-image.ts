@@ -1,13 +1,9 @@
-/** How inotify watches and fanotify marks name their filesystem and inode in images. */
+/** How inotify watches and fanotify marks name their inode in images. */
 import type { FileHandle } from '../../model';
 import type { FileHandle as KernelHandle } from '../../proc/fdinfo-notify';
-import type { Device } from '../../proc/types';
 
 /** Images keep a handle as 16 little-endian 64-bit words (MAX_HANDLE_SZ, 128 bytes), zero-padded. */
 const HANDLE_WORDS = 16;
-
-/** The kernel's internal dev_t (MAJOR << 20 | MINOR), as images store it. */
-export const kernelDevice = (device: Device): number => device.major * 0x100000 + device.minor;
 
 export function imageHandle(handle: KernelHandle | undefined): FileHandle {
   const padded = Buffer.alloc(HANDLE_WORDS * 8);

@@ -16,5 +16,6 @@ export function parseDevice(text: string, oldFormat: boolean): bigint | undefine
   const major = parsePythonInt(parts[0]);
   const minor = parsePythonInt(parts[1]);
   if (major === undefined || minor === undefined) return undefined;
-  return oldFormat ? userDevice({ major, minor }) : kernelDevice({ major, minor });
+  const device = { major: Number(major), minor: Number(minor) };
+  return oldFormat ? userDevice(device) : BigInt(kernelDevice(device));
 }
