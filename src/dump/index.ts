@@ -160,7 +160,7 @@ export async function dump(options: DumpOptions): Promise<DumpResult> {
     const frozenMs = stats.stop('frozenTime') / 1000;
     if (options.leaveRunning) tree.release();
     else tree.kill();
-    await writeDumpStats(options.imagesDir, stats.totalsByName());
+    writeDumpStats(options.imagesDir, stats.totalsByName());
     const threads = tree.tasks.reduce((sum, task) => sum + task.threads.length, 0);
     log.info(() => `dumped ${tree.tasks.length} tasks, ${pagesWritten} pages into ${options.imagesDir}`);
     return { tasks: tree.tasks.length, threads, pagesWritten, kcmpCalls, frozenMs, totalMs: performance.now() - started, stats: stats.totalsByName() };

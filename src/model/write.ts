@@ -33,7 +33,7 @@ function checkpointImages(checkpoint: Checkpoint): ImageToWrite[] {
  * copies its raw images (page contents) there unless they already are.
  */
 export async function writeCheckpoint(checkpoint: Checkpoint, directory: string): Promise<void> {
-  await fsp.mkdir(directory, { recursive: true });
+  fs.mkdirSync(directory, { recursive: true });
   // Written synchronously: a checkpoint's images are small, and a dump writes them while the tree is frozen,
   // where each await of an asynchronous write cost more than the write itself.
   for (const image of checkpointImages(checkpoint)) {

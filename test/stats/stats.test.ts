@@ -48,7 +48,7 @@ test('phase timers return the microseconds of each interval and add them up', as
 test('stats-dump decodes, with amber crit, to the fields and order of a CRIU dump', async (t) => {
   const recorder = dumpStatsRecorder();
   const stats: DumpStats = numbered(Object.keys(recorder.totalsByName()) as (keyof DumpStats)[]);
-  const file = await writeDumpStats(tempDir(t), stats);
+  const file = writeDumpStats(tempDir(t), stats);
   assert.equal(path.basename(file), 'stats-dump');
   const decoded = amberDecode(file) as { magic: string; entries: { dump: Record<string, number> }[] };
   const criuDump = JSON.parse(fs.readFileSync(path.join(fixturesRoot, 'loop', 'stats-dump.json'), 'utf8')).entries[0].dump;
@@ -62,7 +62,7 @@ test('stats-dump decodes, with amber crit, to the fields and order of a CRIU dum
 
 test('stats-restore decodes with amber crit to restore_stats_entry', async (t) => {
   const stats: RestoreStats = { ...restoreStatsRecorder().totalsByName(), pagesCompared: 3, pagesSkippedCow: 4, forkingTime: 2 ** 33, restoreTime: 77, pagesRestored: 2 ** 40 };
-  const file = await writeRestoreStats(tempDir(t), stats);
+  const file = writeRestoreStats(tempDir(t), stats);
   assert.deepEqual(amberDecode(file), {
     magic: 'STATS',
     entries: [{ restore: { pages_compared: 3, pages_skipped_cow: 4, forking_time: 2 ** 32 - 1, restore_time: 77, pages_restored: 2 ** 40 } }],
@@ -71,8 +71,8 @@ test('stats-restore decodes with amber crit to restore_stats_entry', async (t) =
 
 test("CRIU's crit reads both files as amber crit does", { skip: debianCrit === undefined && 'crit is not installed' }, async (t) => {
   const dir = tempDir(t);
-  const dump = await writeDumpStats(dir, numbered(Object.keys(dumpStatsRecorder().totalsByName()) as (keyof DumpStats)[]));
-  const restore = await writeRestoreStats(dir, numbered(Object.keys(restoreStatsRecorder().totalsByName()) as (keyof RestoreStats)[]));
+  const dump = writeDumpStats(dir, numbered(Object.keys(dumpStatsRecorder().totalsByName()) as (keyof DumpStats)[]));
+  const restore = writeRestoreStats(dir, numbered(Object.keys(restoreStatsRecorder().totalsByName()) as (keyof RestoreStats)[]));
   for (const file of [dump, restore]) assert.deepEqual(debianDecode(file), amberDecode(file), path.basename(file));
 });
 
