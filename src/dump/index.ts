@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logger } from '../log/logger';
-import { writeCheckpoint, type Checkpoint, type FdTable, type Task } from '../model';
+import { pageCount, writeCheckpoint, type Checkpoint, type FdTable, type Task } from '../model';
 import { PAGE_SIZE } from '../proc/pagemap';
 import { dumpStatsRecorder, writeDumpStats, type DumpStatsRecorder } from '../stats';
 import { asPid } from '../sys/types';
@@ -25,7 +25,7 @@ import { dumpIpcNamespaces } from './ipc';
 import { inventoryOf, timeNamespaceNow } from './inventory';
 import { dumpMemory } from './memory';
 import type { DumpOptions, DumpResult } from './options';
-import { type MemoryPlan, pageCount, PagesFiles, planMemory } from './pages';
+import { type MemoryPlan, PagesFiles, planMemory } from './pages';
 import { prepareToCopyPages } from './pages/page-copy';
 import { SeccompChains } from './seccomp';
 import { dumpSharedMemory } from './shmem';

@@ -98,8 +98,6 @@ export function savedPageRanges(pid: Pid, vmas: readonly SmapsVma[]): PageRange[
   }
 }
 
-export const pageCount = (ranges: readonly PageRange[]): number => ranges.reduce((sum, range) => sum + range.pageCount, 0);
-
 const memoryRanges = (ranges: readonly PageRange[]): MemoryRange[] => ranges.map((range) => ({ addr: range.address, len: range.pageCount * PAGE }));
 
 /** A frozen, live task's memory as the dump plans it. */

@@ -29,7 +29,7 @@ export type { FileLock, FileLockAccess, FileLockKind } from './file-locks';
 export * from './ids';
 export * from './lookup';
 export { MAPPING_BITS, PROTECTION_BITS, VMA_KIND_BITS, type AuxvEntry, type MappingFlags, type Memory, type Protection, type Vma, type VmaKind } from './memory';
-export { PAGE_RANGE_BITS, isStoredHere, pageLocations, type PageLocation, type PageMap, type PageRange, type PageRangeFlags } from './pagemap';
+export { PAGE_RANGE_BITS, isStoredHere, pageCount, pageLocations, storedPageCount, type PageLocation, type PageMap, type PageRange, type PageRangeFlags } from './pagemap';
 export type { IntervalTimer, PosixTimer, Process, QueuedSignal, ResourceLimit, SignalAction, TaskState, Timers } from './process';
 export type { SeccompFilter, SeccompFilters, TimeNamespace } from './namespaces';
 export { readCheckpoint } from './read';

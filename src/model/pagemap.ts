@@ -57,6 +57,12 @@ export function isStoredHere(range: PageRange): boolean {
   return range.flags !== undefined && range.flags.present && !range.flags.inParent;
 }
 
+/** The pages of `ranges` in all. */
+export const pageCount = (ranges: readonly PageRange[]): number => ranges.reduce((sum, range) => sum + range.pageCount, 0);
+
+/** The pages this checkpoint's pages file holds for `pageMap`. */
+export const storedPageCount = (pageMap: PageMap): number => pageCount(pageMap.ranges.filter(isStoredHere));
+
 /** Each range stored in this checkpoint, with its place in the pages file. */
 export function pageLocations(pageMap: PageMap): PageLocation[] {
   let offsetPages = 0;
