@@ -7,10 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AmberError } from '../errors';
+import { AmberError, fsErrorName } from '../errors';
 import { logger } from '../log/logger';
-import { readCheckpoint, type Checkpoint, type Thread } from '../model';
+import { readCheckpoint, storedPageCount, type Checkpoint, type Thread } from '../model';
 import { readMaps } from '../proc/maps';
+import { restoreStatsRecorder, STATS_RESTORE, writeRestoreStats, type RestoreStats, type RestoreStatsRecorder } from '../stats';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM } from '../sys/constants';
 import { close } from '../sys/fd';
 import { socketpair } from '../sys/socket';
@@ -72,22 +73,34 @@ function release(task: RestoringTask, ownsAddressSpace: boolean): void {
   setCpuState(main, mainThread);
 }
 
-function restoreTasks(context: RestoreContext, options: Omit<RestoreOptions, 'imagesDir'>, cgroups: CgroupPlacement): { live: RestoringTask[]; pages: number } {
+function restoreTasks(
+  context: RestoreContext,
+  options: Omit<RestoreOptions, 'imagesDir'>,
+  cgroups: CgroupPlacement,
+  stats: RestoreStatsRecorder,
+): { live: RestoringTask[]; pages: number } {
   checkSharedObjects(context.checkpoint);
+  stats.start('forkingTime');
   const live = createTree(context, options.shellJob);
+  stats.stop('forkingTime');
   cgroups.place();
   restoreIpcNamespace(context.checkpoint, live[0]);
   log.info(() => `created ${context.created.length} tasks and threads`);
   const shared = sharedMemoryFor(context.checkpoint);
   const restorers = new SharedObjectRestorers();
+  // Tasks that share an address space (CLONE_VM) restore it once.
+  const ownMemory = live.filter((task) => restorers.claims('memory', task.task));
+  const total = ownMemory.reduce((sum, { task: { pageMap } }) => sum + (pageMap === undefined ? 0 : storedPageCount(pageMap)), 0);
+  let done = 0;
+  const onPages = (count: number): void => {
+    done += count;
+    options.onProgress?.(done, total);
+  };
   let pages = 0;
   // Mappings of unlinked files use the descriptions too: a mapping and an fd of one such file share its ghost.
   const descriptions = new OpenDescriptions(context);
   try {
-    live.forEach((task, i) => {
-      if (restorers.claims('memory', task.task)) pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared, descriptions);
-      options.onProgress?.(i + 1, live.length);
-    });
+    for (const task of ownMemory) pages += restoreMemory(context.checkpoint, context.imagesDir, task, shared, descriptions, onPages);
     for (const task of live) {
       if (restorers.claims('fs', task.task)) restoreFsState(context.checkpoint, task);
       if (restorers.claims('files', task.task)) restoreFds(context, task, descriptions);
@@ -120,6 +133,19 @@ function waitForRoot(pid: Pid): RestoreResult['exit'] {
   }
 }
 
+/**
+ * Leaves stats-restore in the images directory, as CRIU does once the tree
+ * runs; the tree runs already, so a directory amber may not write to only
+ * costs the file.
+ */
+function leaveStats(imagesDir: string, stats: RestoreStats): void {
+  try {
+    writeRestoreStats(imagesDir, stats);
+  } catch (e) {
+    log.warn(`cannot write ${path.join(imagesDir, STATS_RESTORE)}: ${fsErrorName(e)}`);
+  }
+}
+
 /** Restores the checkpoint in `options.imagesDir`. */
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   return restoreCheckpoint(await readCheckpoint(path.resolve(options.imagesDir)), options);
@@ -128,6 +154,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
 /** Restores a checkpoint already read (or built); its page images are read from checkpoint.rawImages.directory. */
 export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreOptions, 'imagesDir'>): RestoreResult {
   const started = performance.now();
+  const stats = restoreStatsRecorder();
+  stats.start('restoreTime');
   const imagesDir = path.resolve(checkpoint.rawImages.directory);
   if (checkpoint.tasks.length === 0) throw new AmberError(`${imagesDir}: the checkpoint has no tasks`);
   checkIdsBelowPidMax(checkpoint);
@@ -137,7 +165,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
   const context: RestoreContext = { checkpoint, imagesDir, scratchAddress: scratchAddressFor(checkpoint), channel, taskChannel, created: [] };
   let restored;
   try {
-    restored = restoreTasks(context, options, cgroups);
+    restored = restoreTasks(context, options, cgroups, stats);
   } catch (e) {
     killCreated(context.created);
     cgroups.removeCreated();
@@ -148,9 +176,13 @@ export function restoreCheckpoint(checkpoint: Checkpoint, options: Omit<RestoreO
     releaseSharedMemory(checkpoint);
     releasePtyPairs(checkpoint);
   }
+  stats.add('pagesRestored', restored.pages);
+  stats.stop('restoreTime');
+  leaveStats(imagesDir, stats.totalsByName());
   const rootPid = checkpoint.tasks[0].pid;
   if (options.pidfile !== undefined) fs.writeFileSync(options.pidfile, `${rootPid}`);
-  const result: RestoreResult = { rootPid, tasks: checkpoint.tasks.length, pagesRestored: restored.pages, totalMs: performance.now() - started };
+  const result: RestoreResult = { rootPid, tasks: checkpoint.tasks.length, pagesRestored: restored.pages, totalMs: performance.now() - started, stats: stats.totalsByName() };
+  options.onRunning?.(result);
   if (!options.detached) result.exit = waitForRoot(rootPid);
   return result;
 }

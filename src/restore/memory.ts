@@ -113,7 +113,14 @@ function setMmMap(task: RestoringTask, memory: Memory, exeFd: bigint): void {
 }
 
 /** Replaces the task's address space with the image's; returns the pages restored. */
-export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: RestoringTask, shared: SharedMemoryObjects, descriptions: OpenDescriptions): number {
+export function restoreMemory(
+  checkpoint: Checkpoint,
+  imagesDir: string,
+  task: RestoringTask,
+  shared: SharedMemoryObjects,
+  descriptions: OpenDescriptions,
+  onPages: (pages: number) => void,
+): number {
   const { memory, pageMap } = task.task;
   if (memory === undefined) throw new AmberError(`task ${task.task.pid}: the checkpoint has no memory image for it`);
   unmapInherited(task);
@@ -123,7 +130,7 @@ export function restoreMemory(checkpoint: Checkpoint, imagesDir: string, task: R
   const stored = pageMap === undefined ? [] : pageLocations(pageMap).map(({ range }) => range.address);
   const planned = vmas.map((vma) => ({ vma, prot: mappingProtection(vma, stored.some((address) => vma.start <= address && address < vma.end)) }));
   mapVmas(task, planned, files, shared);
-  const pages = pageMap === undefined ? 0 : fillPages(imagesDir, task, pageMap, vmas);
+  const pages = pageMap === undefined ? 0 : fillPages(imagesDir, task, pageMap, vmas, onPages);
   protectStretches(
     task,
     planned.filter(({ vma, prot }) => protectionBits(vma) !== prot).map(({ vma }) => ({ start: vma.start, end: vma.end, prot: protectionBits(vma) })),

@@ -1,4 +1,5 @@
 import type { CgroupMode } from '../model/cgroups';
+import type { RestoreStats } from '../stats';
 import type { CgroupRoot } from './cgroups';
 
 /** What `restore()` is asked to do; the CLI fills it from CRIU's options. */
@@ -15,8 +16,10 @@ export interface RestoreOptions {
   cgroupRoots?: CgroupRoot[];
   /** --pidfile: the root task's pid is written here once the tree runs. */
   pidfile?: string;
-  /** Called with the tasks whose memory is restored so far and the live tasks in all. */
+  /** Called as pages are restored, with the pages restored so far and the pages the images store in all. */
   onProgress?: (done: number, total: number) => void;
+  /** Called once the whole tree runs, before a restore without `detached` waits for the root task. */
+  onRunning?: (result: RestoreResult) => void;
 }
 
 /** How the restored root task ended (when not detached) or where it runs (detached). */
@@ -28,6 +31,8 @@ export interface RestoreResult {
   pagesRestored: number;
   /** From reading the images to the whole tree running. */
   totalMs: number;
+  /** What stats-restore holds: the time to create the tasks and to restore them, and the pages restored. */
+  stats: RestoreStats;
   /** Without --restore-detached: how the root task ended. */
   exit?: { code: number } | { signal: number };
 }

@@ -60,7 +60,8 @@ function batches(pieces: readonly Piece[]): Piece[][] {
   return result;
 }
 
-function copyBatch(task: RestoringTask, image: string, fd: number, batch: readonly Piece[]): void {
+/** Copies one batch into place; returns its bytes. */
+function copyBatch(task: RestoringTask, image: string, fd: number, batch: readonly Piece[]): number {
   const ranges = batch.map(({ address, length }) => ({ addr: address, len: length }));
   const bytes = batch.reduce((sum, piece) => sum + piece.length, 0);
   buffer ??= Buffer.allocUnsafeSlow(BATCH_BYTES);
@@ -71,10 +72,11 @@ function copyBatch(task: RestoringTask, image: string, fd: number, batch: readon
   }
   const { stoppedAt } = writeTaskMemory(task.main.pid, ranges, buffer.subarray(0, bytes));
   if (stoppedAt !== null) throw new AmberError(`task ${task.task.pid}: cannot write the pages of ${hex(ranges[stoppedAt].addr)} from ${image}`);
+  return bytes;
 }
 
-/** Copies every stored page range that lies in `mapped` into place; returns the pages copied. */
-export function fillPages(imagesDir: string, task: RestoringTask, pageMap: PageMap, mapped: readonly Vma[]): number {
+/** Copies every stored page range that lies in `mapped` into place, telling `onPages` of each batch; returns the pages copied. */
+export function fillPages(imagesDir: string, task: RestoringTask, pageMap: PageMap, mapped: readonly Vma[], onPages: (pages: number) => void): number {
   const pieces = pageLocations(pageMap)
     .filter(({ range }) => inMappedVma(mapped, range.address))
     .map(({ range, offsetPages }) => ({ address: range.address, fileOffset: offsetPages * PAGE_SIZE, length: range.pageCount * PAGE_SIZE }));
@@ -82,7 +84,7 @@ export function fillPages(imagesDir: string, task: RestoringTask, pageMap: PageM
   const image = path.join(imagesDir, `pages-${pageMap.pagesId}.img`);
   const fd = fs.openSync(image, 'r');
   try {
-    for (const batch of batches(pieces)) copyBatch(task, image, fd, batch);
+    for (const batch of batches(pieces)) onPages(copyBatch(task, image, fd, batch) / PAGE_SIZE);
   } finally {
     fs.closeSync(fd);
   }

@@ -58,3 +58,12 @@ test('amber restore of a pid not below pid_max fails with one line naming the li
     assert.match(run.stderr.trim(), new RegExp(`^[^\\n]*task ${pidMax}: cannot take pid ${pidMax}: it is not below this host's pid_max \\(${pidMax};[^\\n]*$`));
   });
 });
+
+test('amber restore --display-stats prints the restore stats as criu does, once the tree runs', async () => {
+  await withCheckpointOnDisk(exitingCheckpoint(freePid(), 4), (dir) => {
+    const run = spawnSync(process.execPath, [AMBER, 'restore', '-D', dir, '--display-stats'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run.status, 4, run.stderr);
+    assert.match(run.stdout, /^Displaying restore stats:\nPages compared: 0 \(0x0\)\nPages skipped COW: 0 \(0x0\)\nPages restored: 2 \(0x2\)\nRestore time: \d+ us\nForking time: \d+ us\n/);
+    assert.ok(fs.existsSync(path.join(dir, 'stats-restore')));
+  });
+});

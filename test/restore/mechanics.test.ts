@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { AmberError } from '../../src/errors';
-import { restoreCheckpoint } from '../../src/restore';
+import { readImageFile } from '../../src/images';
+import { restoreCheckpoint, type RestoreResult } from '../../src/restore';
 import { freePid } from './pids';
 import { exitingCheckpoint, twoThreadCheckpoint } from './synthetic';
 
@@ -45,5 +48,52 @@ test('a second thread is recreated with its tid and runs from its own registers 
     assert.deepEqual(result.exit, { code: 33 });
   } finally {
     fs.rmSync(checkpoint.rawImages.directory, { recursive: true, force: true });
+  }
+});
+
+test('a restore leaves stats-restore in the images directory, reports pages as they are restored, and calls back once the tree runs', async () => {
+  const pid = freePid();
+  const checkpoint = exitingCheckpoint(pid, 5);
+  const progress: [number, number][] = [];
+  let running: RestoreResult | undefined;
+  try {
+    const result = restoreCheckpoint(checkpoint, {
+      detached: false,
+      shellJob: false,
+      onProgress: (done, total) => progress.push([done, total]),
+      onRunning: (whenRunning) => {
+        running = structuredClone(whenRunning);
+      },
+    });
+    assert.deepEqual(progress, [[2, 2]]);
+    assert.ok(running !== undefined, 'onRunning was called');
+    assert.equal(running.exit, undefined, 'onRunning comes before amber waits for the root task');
+    assert.equal(running.rootPid, pid);
+    assert.deepEqual(result.exit, { code: 5 });
+    const { pagesRestored, pagesCompared, pagesSkippedCow, forkingTime, restoreTime } = result.stats;
+    assert.deepEqual({ pagesRestored, pagesCompared, pagesSkippedCow }, { pagesRestored: 2, pagesCompared: 0, pagesSkippedCow: 0 });
+    assert.ok(forkingTime > 0 && restoreTime > forkingTime, `forking ${forkingTime} us within restore ${restoreTime} us`);
+    const image = await readImageFile(path.join(checkpoint.rawImages.directory, 'stats-restore'));
+    assert.equal(image.kind.name, 'STATS');
+    assert.deepEqual(image.entries, [{ restore: { pages_compared: 0, pages_skipped_cow: 0, forking_time: forkingTime, restore_time: restoreTime, pages_restored: 2 } }]);
+  } finally {
+    fs.rmSync(checkpoint.rawImages.directory, { recursive: true, force: true });
+  }
+});
+
+test('a restore from a directory amber may not write to still runs the tree, without stats-restore', () => {
+  const pid = freePid();
+  const checkpoint = exitingCheckpoint(pid, 6);
+  const directory = checkpoint.rawImages.directory;
+  // Root ignores permission bits: a read-only bind mount is what stops it.
+  const mounted = spawnSync('mount', ['--bind', '-o', 'ro', directory, directory]).status === 0 && spawnSync('mount', ['-o', 'remount,bind,ro', directory]).status === 0;
+  try {
+    assert.ok(mounted, 'mounted the images directory read-only');
+    const result = restoreCheckpoint(checkpoint, { detached: false, shellJob: false });
+    assert.deepEqual(result.exit, { code: 6 });
+    assert.equal(fs.existsSync(path.join(directory, 'stats-restore')), false);
+  } finally {
+    spawnSync('umount', [directory]);
+    fs.rmSync(directory, { recursive: true, force: true });
   }
 });

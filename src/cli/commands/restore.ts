@@ -1,9 +1,11 @@
 import * as os from 'node:os';
 import { applyLogOptions } from '../../log/cli-options';
 import { flushLogs, logger } from '../../log/logger';
-import { restore } from '../../restore';
+import { restore, type RestoreResult } from '../../restore';
+import { displayRestoreStats } from '../../stats';
 import type { Command } from '../command';
 import { asksForHelp, criuHelp, parseRestoreCommandLine } from '../criu-options';
+import { ProgressBar } from '../progress';
 
 const log = logger('restore');
 
@@ -24,9 +26,20 @@ async function run(args: string[]): Promise<number> {
     process.stdout.write(`${criuHelp('restore')}\n`);
     return 0;
   }
-  const { options, log: logOptions } = parseRestoreCommandLine(args);
+  const { options, log: logOptions, displayStats } = parseRestoreCommandLine(args);
   applyLogOptions(logOptions);
-  const result = await restore(options);
+  const progress = new ProgressBar('restore');
+  // Once the tree runs, its output may go to this terminal: the bar is gone by then, and the stats shown as criu shows them.
+  const onRunning = (running: RestoreResult): void => {
+    progress.finish();
+    if (displayStats) process.stdout.write(`${displayRestoreStats(running.stats)}\n`);
+  };
+  let result;
+  try {
+    result = await restore({ ...options, onProgress: progress.update, onRunning });
+  } finally {
+    progress.finish();
+  }
   log.info(`${result.tasks} tasks, ${result.pagesRestored} pages restored in ${result.totalMs.toFixed(1)} ms; root task ${result.rootPid}`);
   return result.exit === undefined ? 0 : endLike(result.exit);
 }
